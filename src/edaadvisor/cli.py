@@ -1,0 +1,218 @@
+"""The ``edaadvisor`` command: a thin layer that validates arguments and calls the library.
+
+``edaadvisor``                         the interview (Textual TUI)
+``edaadvisor --answers FILE``          the advice, non-interactively (CI and scripts)
+``edaadvisor schema | check | kb``     editor schema, ADR drift check, knowledge-base tools
+
+Exit status: 0 fine, 1 a check found something (drift, lint findings, a refused overwrite),
+2 the input cannot be used (the message says file, key and what is allowed). Errors go to
+stderr as plain lines, never tracebacks. Heavy modules (Textual, Jinja2) are imported only
+by the paths that need them, so ``--format json`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .core.errors import EdaAdvisorError, InputError
+
+SUBCOMMANDS: dict[str, str] = {
+    "schema": "edaadvisor.cli:schema_main",
+    "check": "edaadvisor.adr.check:main",
+    "kb": "edaadvisor.kbtools.cli:main",
+}
+"""Subcommand -> ``module:function(argv) -> int``, imported only when used."""
+
+FORMATS = ("markdown", "json", "text")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="edaadvisor",
+        description="Decide whether event-driven architecture fits your system, and how. "
+        "Without --answers, opens the interview.",
+        epilog="Subcommands: 'edaadvisor schema' (JSON Schema of answers files), "
+        "'edaadvisor check ADR.md...' (re-evaluate ADRs), 'edaadvisor kb lint|diff' "
+        "(knowledge-base tools). Exit status: 0 ok, 1 check failed, 2 bad input.",
+    )
+    parser.add_argument("--version", action="version", version=f"edaadvisor {__version__}")
+    parser.add_argument(
+        "--answers",
+        "-a",
+        type=Path,
+        metavar="FILE",
+        help="answers file (YAML, see CONTRACT.md); without it the TUI opens",
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        choices=FORMATS,
+        default="markdown",
+        help="markdown: the ADR (default); json: the report; text: a summary",
+    )
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="PATH",
+        help="write to PATH (atomically) instead of stdout",
+    )
+    parser.add_argument(
+        "--adr-dir",
+        nargs="?",
+        const=Path(""),
+        type=Path,
+        metavar="DIR",
+        help="write the ADR as the next NNNN-slug.md in DIR (default: the repository's ADR folder)",
+    )
+    parser.add_argument("--force", action="store_true", help="replace an existing --output file")
+    parser.add_argument(
+        "--template",
+        metavar="NAME|PATH",
+        default="madr",
+        help="ADR template: madr (default), nygard, or a Jinja2 file",
+    )
+    parser.add_argument(
+        "--knowledge",
+        "-k",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="layer a knowledge pack on the shipped knowledge (repeatable, applied in order)",
+    )
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="QUESTION=VALUE",
+        help="override one answer without editing the file (repeatable)",
+    )
+    parser.add_argument(
+        "--interactive",
+        "-i",
+        action="store_true",
+        help="open the TUI with the answers file filled in",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in SUBCOMMANDS:
+            return _load(SUBCOMMANDS[args[0]])(args[1:])
+        return run(build_parser().parse_args(args))
+    except EdaAdvisorError as exc:
+        for line in exc.lines:
+            print(f"edaadvisor: error: {line}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # the reader went away (``| head``); nothing left to say to it
+        sys.stderr.close()
+        return 0
+
+
+def _load(target: str) -> Callable[[list[str]], int]:
+    module_name, _, function = target.partition(":")
+    function_: Callable[[list[str]], int] = getattr(importlib.import_module(module_name), function)
+    return function_
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.answers is None:
+        if args.overrides or args.output or args.adr_dir is not None or args.interactive:
+            raise InputError.single(
+                "--answers FILE is needed with --set, --output, --adr-dir and --interactive"
+            )
+        return _load("edaadvisor.tui.app:run")([])
+    from .core.answers import load_answers_file
+    from .core.knowledge import load_knowledge
+
+    knowledge = load_knowledge(args.knowledge)
+    answers_file = load_answers_file(args.answers, knowledge)
+    if args.overrides:
+        answers_file = apply_overrides(answers_file, args.overrides, knowledge)
+    if args.interactive:
+        return _load("edaadvisor.tui.app:run")([str(args.answers)])
+    from .core.report import build_report
+
+    report = build_report(knowledge, answers_file)
+    text = report.to_json() if args.format == "json" else render_text(report)
+    sys.stdout.write(text)
+    return 0
+
+
+def apply_overrides(answers_file: Any, overrides: list[str], knowledge: Any) -> Any:
+    """Answers with each ``QUESTION=VALUE`` applied, validated like the file itself."""
+    import dataclasses
+
+    import yaml
+
+    from .core.answers import validate_answers
+
+    changed = dict(answers_file.answers)
+    for item in overrides:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError.single(f"--set takes QUESTION=VALUE, got {item!r}")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else None
+        except yaml.YAMLError:
+            value = raw
+        if value is None:
+            changed.pop(key.strip(), None)
+        else:
+            changed[key.strip()] = value
+    answers = validate_answers(changed, knowledge, source="--set")
+    return dataclasses.replace(answers_file, answers=answers)
+
+
+def render_text(report: Any) -> str:
+    """A plain summary for terminals and logs: verdict and reason per topic, then red flags."""
+    lines = [f"edaadvisor {__version__}: {report.project or 'advice'}", ""]
+    width = max(len(t) for t in report.decisions)
+    for topic, decision in report.decisions.items():
+        lines.append(f"{topic:<{width}}  {decision.verdict:<14}  {decision.summary}")
+    if report.evaluation.red_flags:
+        lines += ["", "Red flags to watch:"]
+        lines += [
+            f"- {hit.flag.title}: {hit.flag.mitigation}" for hit in report.evaluation.red_flags
+        ]
+    if report.unanswered:
+        lines += ["", "Unanswered: " + ", ".join(report.unanswered)]
+    return "\n".join(lines) + "\n"
+
+
+def schema_main(argv: list[str]) -> int:
+    """``edaadvisor schema``: the answers file's JSON Schema, for editors."""
+    import json
+
+    from .core.answers import json_schema
+    from .core.knowledge import load_knowledge
+
+    parser = argparse.ArgumentParser(
+        prog="edaadvisor schema", description="Print the JSON Schema of answers files."
+    )
+    parser.add_argument(
+        "--knowledge",
+        "-k",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="include the questions of a knowledge pack",
+    )
+    args = parser.parse_args(argv)
+    schema = json_schema(load_knowledge(args.knowledge))
+    sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")
+    return 0

@@ -1,0 +1,392 @@
+"""Load the knowledge base: the shipped folder, then any packs layered on top of it.
+
+A knowledge folder holds YAML files (any file may carry ``questions``, ``topics``, ``rules`` and
+``red_flags``) plus one metadata file: ``knowledge.yaml`` for the base, ``pack.yaml`` for a pack.
+Everything is checked here, once: shapes by pydantic, then references between files. A broken
+file is reported with file, line, rule id and reason, never a traceback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .conditions import AnswerTest, PairTest, VerdictTest, _Node
+from .errors import KnowledgeError, Problem
+from .model import KnowledgeFile, Question, RedFlag, Rule, Topic
+from .resources import knowledge_dir
+from .yamlsafe import YamlDocument, parse_yaml
+
+_ITEM_KINDS = ("questions", "topics", "rules", "red_flags")
+
+
+@dataclass(frozen=True)
+class Layer:
+    """The base knowledge or one pack, as the report and the ADR's provenance name it."""
+
+    name: str
+    version: str
+    digest: str
+    source: str
+
+
+@dataclass
+class Knowledge:
+    """The whole knowledge in effect: validated, cross-checked and ordered for the engine."""
+
+    name: str
+    version: str
+    description: str
+    layers: list[Layer]
+    questions: dict[str, Question]
+    topics: dict[str, Topic]
+    rules: list[Rule]
+    red_flags: list[RedFlag]
+    origin: dict[str, str] = field(default_factory=dict)
+    """``"rule:<id>"`` / ``"red_flag:<id>"`` / ``"question:<id>"`` -> ``file:line``."""
+
+    @property
+    def digest(self) -> str:
+        """One digest over every layer, so a pack change shows in provenance."""
+        joined = "\n".join(f"{layer.name}@{layer.digest}" for layer in self.layers)
+        return hashlib.sha256(joined.encode()).hexdigest()
+
+    @property
+    def packs(self) -> list[Layer]:
+        return self.layers[1:]
+
+    def rules_for(self, topic: str) -> list[Rule]:
+        return [rule for rule in self.rules if rule.topic == topic]
+
+    def topic_order(self) -> list[str]:
+        """Topics ordered so a topic comes after every topic whose verdict its rules test."""
+        deps = {t: _topic_deps(self.rules_for(t)) for t in self.topics}
+        order: list[str] = []
+        done: set[str] = set()
+
+        def visit(topic: str) -> None:
+            if topic in done:
+                return
+            done.add(topic)
+            for dep in deps[topic]:
+                visit(dep)
+            order.append(topic)
+
+        for topic in self.topics:
+            visit(topic)
+        return order
+
+
+def _topic_deps(rules: Iterable[Rule]) -> list[str]:
+    return [t for rule in rules for t in rule.when.topics()]
+
+
+@dataclass
+class _Parsed:
+    meta: KnowledgeFile
+    items: dict[str, list[tuple[Any, str]]]
+    """kind -> [(model, "file:line")]"""
+    digest: str
+    source: str
+
+
+def load_knowledge(packs: Sequence[Path] = ()) -> Knowledge:
+    """The shipped knowledge base with ``packs`` layered on it, in order."""
+    base = _parse_folder(knowledge_dir(), "knowledge", meta_file="knowledge.yaml")
+    layers = [base]
+    for pack in packs:
+        if not pack.is_dir():
+            raise KnowledgeError.single("a knowledge pack is a folder; this is not one", str(pack))
+        layers.append(_parse_folder(pack, str(pack), meta_file="pack.yaml"))
+    return _assemble(layers)
+
+
+def _parse_folder(folder: Traversable, label: str, *, meta_file: str) -> _Parsed:
+    files = sorted(_yaml_files(folder, ""), key=lambda item: item[0])
+    names = [name for name, _ in files]
+    if meta_file not in names:
+        what = "pack" if meta_file == "pack.yaml" else "knowledge base"
+        raise KnowledgeError.single(
+            f"missing {meta_file} (it names the {what} and its version)", f"{label}/{meta_file}"
+        )
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    meta: KnowledgeFile | None = None
+    items: dict[str, list[tuple[Any, str]]] = {kind: [] for kind in _ITEM_KINDS}
+    for name, entry in files:
+        source = f"{label}/{name}"
+        raw = entry.read_bytes()
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+        try:
+            text = raw.decode("utf-8")
+            doc = parse_yaml(text, source, error=KnowledgeError)
+        except UnicodeDecodeError:
+            problems.append(Problem("is not UTF-8 text", source))
+            continue
+        except KnowledgeError as exc:
+            problems.extend(exc.problems)
+            continue
+        parsed = _validate_file(doc, problems)
+        if parsed is None:
+            continue
+        if name == meta_file:
+            meta = parsed
+        elif parsed.name or parsed.version:
+            problems.append(Problem(f"'name' and 'version' belong in {meta_file}", source))
+        for kind in _ITEM_KINDS:
+            for index, item in enumerate(getattr(parsed, kind)):
+                line = doc.line_of((kind, index))
+                items[kind].append((item, f"{source}:{line}" if line else source))
+    if problems:
+        raise KnowledgeError(problems)
+    assert meta is not None
+    if not meta.name or not meta.version:
+        raise KnowledgeError.single("needs both 'name' and 'version'", f"{label}/{meta_file}")
+    return _Parsed(meta, items, digest.hexdigest(), label)
+
+
+def _yaml_files(folder: Traversable, prefix: str) -> Iterable[tuple[str, Traversable]]:
+    for entry in folder.iterdir():
+        name = f"{prefix}{entry.name}"
+        if entry.is_dir():
+            yield from _yaml_files(entry, f"{name}/")
+        elif entry.name.endswith((".yaml", ".yml")):
+            yield name, entry
+
+
+def _validate_file(doc: YamlDocument, problems: list[Problem]) -> KnowledgeFile | None:
+    if not isinstance(doc.data, dict):
+        problems.append(
+            Problem(
+                "a knowledge file is a mapping of questions, topics, rules, red_flags",
+                doc.source,
+                line=1,
+            )
+        )
+        return None
+    try:
+        return KnowledgeFile.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            path = tuple(p for p in err["loc"] if isinstance(p, str | int))
+            path = _trim_union_tags(path)
+            label = _item_label(doc.data, path)
+            problems.append(Problem(f"{label}{err['msg']}", doc.source, path, doc.line_of(path)))
+        return None
+
+
+def _trim_union_tags(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    tags = {"all", "any", "not", "answer", "answers", "topic", "always"}
+    kept: list[str | int] = []
+    for part in path:
+        # pydantic puts the chosen union member's tag in the location; the file has no such key
+        if (
+            isinstance(part, str)
+            and part in tags
+            and kept
+            and kept[-1] != part
+            and (kept[-1] in ("when", "visible_when", "not") or isinstance(kept[-1], int))
+        ):
+            continue
+        kept.append(part)
+    return tuple(kept)
+
+
+def _item_label(data: dict[str, Any], path: tuple[str | int, ...]) -> str:
+    """``(rule saga.orchestrate) `` when the error sits inside an item with an id."""
+    if len(path) >= 2 and path[0] in _ITEM_KINDS and isinstance(path[1], int):
+        items = data.get(str(path[0]))
+        if isinstance(items, list) and path[1] < len(items) and isinstance(items[path[1]], dict):
+            item_id = items[path[1]].get("id")
+            if item_id is not None:
+                kind = str(path[0]).rstrip("s").replace("_", " ")
+                return f"({kind} {item_id}) "
+    return ""
+
+
+def _assemble(layers: list[_Parsed]) -> Knowledge:
+    questions: dict[str, Question] = {}
+    topics: dict[str, Topic] = {}
+    rules: dict[str, Rule] = {}
+    red_flags: dict[str, RedFlag] = {}
+    origin: dict[str, str] = {}
+    problems: list[Problem] = []
+    tables: dict[str, dict[str, Any]] = {
+        "questions": questions,
+        "topics": topics,
+        "rules": rules,
+        "red_flags": red_flags,
+    }
+    layer_of: dict[str, int] = {}
+    for depth, layer in enumerate(layers):
+        for kind, table in tables.items():
+            singular = kind.rstrip("s")
+            noun = singular.replace("_", " ")
+            for item, where in layer.items[kind]:
+                key = f"{singular}:{item.id}"
+                replaces = bool(getattr(item, "replaces", False))
+                if key in layer_of and not (replaces and layer_of[key] < depth):
+                    hint = (
+                        " (a pack overrides a shipped one with 'replaces: true')"
+                        if depth > 0 and kind in ("rules", "red_flags")
+                        else ""
+                    )
+                    problems.append(
+                        _at(where, f"{noun} {item.id!r} is already defined at {origin[key]}{hint}")
+                    )
+                    continue
+                if replaces and key not in layer_of:
+                    problems.append(
+                        _at(
+                            where,
+                            f"{noun} {item.id!r} replaces nothing: no earlier layer defines it",
+                        )
+                    )
+                    continue
+                table[item.id] = item
+                origin[key] = where
+                layer_of[key] = depth
+    if problems:
+        raise KnowledgeError(problems)
+    knowledge = Knowledge(
+        name=layers[0].meta.name or "",
+        version=layers[0].meta.version or "",
+        description=layers[0].meta.description,
+        layers=[Layer(p.meta.name or "", p.meta.version or "", p.digest, p.source) for p in layers],
+        questions=questions,
+        topics=topics,
+        rules=list(rules.values()),
+        red_flags=list(red_flags.values()),
+        origin=origin,
+    )
+    check_references(knowledge)
+    return knowledge
+
+
+def _at(where: str, message: str) -> Problem:
+    source, _, line = where.rpartition(":")
+    if source and line.isdigit():
+        return Problem(message, source, line=int(line))
+    return Problem(message, where)
+
+
+def check_references(knowledge: Knowledge) -> None:
+    """Every id a condition names exists and every compared value is in its domain."""
+    problems: list[Problem] = []
+    earlier: list[str] = []
+    for question in knowledge.questions.values():
+        if question.visible_when is not None:
+            where = knowledge.origin[f"question:{question.id}"]
+            for problem in _condition_problems(
+                question.visible_when, knowledge, allow_topics=False
+            ):
+                problems.append(_at(where, f"(question {question.id}) visible_when: {problem}"))
+            for ref in question.visible_when.questions():
+                if ref not in earlier:
+                    problems.append(
+                        _at(
+                            where,
+                            f"(question {question.id}) visible_when reads "
+                            f"{ref!r}, which is not asked before it",
+                        )
+                    )
+        earlier.append(question.id)
+    for rule in knowledge.rules:
+        where = knowledge.origin[f"rule:{rule.id}"]
+        if rule.topic not in knowledge.topics:
+            problems.append(
+                _at(
+                    where,
+                    f"(rule {rule.id}) topic {rule.topic!r} does not exist; "
+                    f"topics: {', '.join(knowledge.topics)}",
+                )
+            )
+        for problem in _condition_problems(rule.when, knowledge, allow_topics=True):
+            problems.append(_at(where, f"(rule {rule.id}) when: {problem}"))
+    for flag in knowledge.red_flags:
+        where = knowledge.origin[f"red_flag:{flag.id}"]
+        for problem in _condition_problems(flag.when, knowledge, allow_topics=True):
+            problems.append(_at(where, f"(red flag {flag.id}) when: {problem}"))
+    if not problems:
+        cycle = _topic_cycle(knowledge)
+        if cycle:
+            problems.append(
+                Problem(
+                    "rules make topic verdicts depend on each other in a cycle: "
+                    + " -> ".join(cycle),
+                    "knowledge",
+                )
+            )
+    if problems:
+        raise KnowledgeError(problems)
+
+
+def _condition_problems(condition: _Node, knowledge: Knowledge, *, allow_topics: bool) -> list[str]:
+    found: list[str] = []
+    for node in condition.walk():
+        if isinstance(node, VerdictTest):
+            if not allow_topics:
+                found.append(f"a question's visibility cannot depend on a verdict ({node.topic})")
+            elif node.topic not in knowledge.topics:
+                found.append(f"unknown topic {node.topic!r}")
+        if isinstance(node, PairTest):
+            for ref in node.answers:
+                kind = knowledge.questions[ref].type if ref in knowledge.questions else None
+                if kind is None:
+                    found.append(f"unknown question {ref!r}")
+                elif node.op not in ("eq", "ne") and kind != "int":
+                    found.append(f"{node.op} compares numbers, but {ref!r} is a {kind} question")
+        if not isinstance(node, AnswerTest):
+            continue
+        question = knowledge.questions.get(node.answer)
+        if question is None:
+            found.append(f"unknown question {node.answer!r}")
+            continue
+        op, operand = node.operator, node.operand
+        if op == "known":
+            continue
+        if op in ("gt", "ge", "lt", "le") and question.type != "int":
+            found.append(
+                f"{op} compares numbers, but {node.answer!r} is a {question.type} question"
+            )
+            continue
+        values = operand if isinstance(operand, list) else [operand]
+        for value in values:
+            if op not in ("gt", "ge", "lt", "le") and not question.accepts(value):
+                found.append(
+                    f"{value!r} is not an answer to {node.answer!r} ({question.domain_text()})"
+                )
+    return found
+
+
+def _topic_cycle(knowledge: Knowledge) -> list[str]:
+    deps = {t: _topic_deps(knowledge.rules_for(t)) for t in knowledge.topics}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(topic: str) -> list[str]:
+        state[topic] = 1
+        stack.append(topic)
+        for dep in deps.get(topic, []):
+            if state.get(dep) == 1:
+                return [*stack[stack.index(dep) :], dep]
+            if dep not in state:
+                found = visit(dep)
+                if found:
+                    return found
+        stack.pop()
+        state[topic] = 2
+        return []
+
+    for topic in knowledge.topics:
+        if topic not in state:
+            found = visit(topic)
+            if found:
+                return found
+    return []

@@ -1,0 +1,139 @@
+"""The report: everything a renderer needs, and its JSON form (CONTRACT.md section 2).
+
+``build_report`` is the one entry point both the CLI and the TUI use; the JSON document is a
+stable public shape: keys may be added, never renamed. Output is deterministic: keys follow
+the knowledge base's order and nothing depends on the clock or the file system.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import __version__
+from .answers import AnswersFile
+from .engine import Decision, Evaluation, Finding, evaluate
+from .knowledge import Knowledge
+
+REPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A smallest change of answers that would give ``verdict`` instead of the current one."""
+
+    changes: dict[str, Any]
+    verdict: str
+    description: str
+    """Plain words for the ADR and the TUI: "more than three services join the workflow"."""
+
+
+@dataclass(frozen=True)
+class Report:
+    knowledge: Knowledge
+    answers_file: AnswersFile
+    evaluation: Evaluation
+    what_if: dict[str, list[WhatIf]] = field(default_factory=dict)
+    """Topic -> counterfactuals, smallest first; filled by the what-if analysis."""
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return self.answers_file.answers
+
+    @property
+    def project(self) -> str | None:
+        return self.answers_file.project
+
+    @property
+    def decisions(self) -> dict[str, Decision]:
+        return self.evaluation.decisions
+
+    @property
+    def unanswered(self) -> list[str]:
+        return [q for q in self.knowledge.questions if q not in self.answers]
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "version": REPORT_VERSION,
+            "tool": {"name": "edaadvisor", "version": __version__},
+            "knowledge": knowledge_data(self.knowledge),
+            "project": self.project,
+            "answers": dict(self.answers),
+            "unanswered": self.unanswered,
+            "decisions": {
+                t: {**decision_data(d), "what_if": what_if_data(self.what_if.get(t, []))}
+                for t, d in self.decisions.items()
+            },
+            "red_flags": [
+                {
+                    "id": hit.flag.id,
+                    "title": hit.flag.title,
+                    "why": hit.flag.why,
+                    "mitigation": hit.flag.mitigation,
+                    "answers": hit.answers,
+                    "verdicts": hit.verdicts,
+                    "references": [str(r) for r in hit.flag.references],
+                }
+                for hit in self.evaluation.red_flags
+            ],
+            "possible_red_flags": [
+                {"id": p.flag.id, "title": p.flag.title, "unknown": p.unknown}
+                for p in self.evaluation.possible_red_flags
+            ],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_data(), indent=2, ensure_ascii=False) + "\n"
+
+
+def knowledge_data(knowledge: Knowledge) -> dict[str, Any]:
+    return {
+        "name": knowledge.name,
+        "version": knowledge.version,
+        "digest": knowledge.digest,
+        "packs": [
+            {"name": p.name, "version": p.version, "digest": p.digest} for p in knowledge.packs
+        ],
+    }
+
+
+def decision_data(decision: Decision) -> dict[str, Any]:
+    return {
+        "title": decision.topic.title,
+        "verdict": decision.verdict,
+        "summary": decision.summary,
+        "strength": decision.strength,
+        "rules": decision.rules,
+        "answers": decision.answers,
+        "verdicts": decision.verdicts_read,
+        "unknown": decision.unknown,
+        "explanation": [_finding_data(f) for f in decision.deciding],
+        "overridden": [_finding_data(f) for f in decision.overridden],
+    }
+
+
+def what_if_data(items: list[WhatIf]) -> list[dict[str, Any]]:
+    return [
+        {"changes": item.changes, "verdict": item.verdict, "description": item.description}
+        for item in items
+    ]
+
+
+def _finding_data(finding: Finding) -> dict[str, Any]:
+    rule = finding.rule
+    return {
+        "rule": rule.id,
+        "verdict": rule.verdict,
+        "strength": rule.strength,
+        "summary": rule.summary,
+        "rationale": rule.rationale,
+        "answers": finding.answers,
+        "verdicts": finding.verdicts,
+        "references": [str(r) for r in rule.references],
+    }
+
+
+def build_report(knowledge: Knowledge, answers_file: AnswersFile) -> Report:
+    """Evaluate ``answers_file`` against ``knowledge``."""
+    return Report(knowledge, answers_file, evaluate(knowledge, answers_file.answers))

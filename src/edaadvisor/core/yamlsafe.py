@@ -1,0 +1,171 @@
+"""Read YAML that people and tools hand us, refusing everything that is not plain data.
+
+PyYAML's ``safe_load`` already refuses Python tags, but it silently keeps the last of two
+duplicate keys, forgets where each key was, and expands alias bombs until memory runs out.
+We compose the node graph with the C parser where available and build the data ourselves, so
+each key's line is known, duplicates are an error, and expansion is bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import EdaAdvisorError, InputError, KeyPath
+
+MAX_BYTES = 1024 * 1024
+"""Answers files and knowledge files are a few kilobytes; a megabyte is a mistake or an attack."""
+
+MAX_NODES = 100_000
+"""Bound on nodes built, counting each alias expansion, so a billion-laughs file fails fast."""
+
+_Loader: type[yaml.SafeLoader]
+try:
+    _Loader = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+
+@dataclass
+class YamlDocument:
+    """Plain data plus the 1-based line where each key path starts."""
+
+    data: Any
+    source: str
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+
+    def line_of(self, path: KeyPath) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that has one."""
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+def read_text(path: Path, *, what: str = "file") -> str:
+    """Read a small UTF-8 text file or raise an ``InputError`` that says why not."""
+    source = str(path)
+    try:
+        if path.is_dir():
+            raise InputError.single(f"is a folder, not a {what}", source)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError.single(f"no such {what}", source) from None
+    except PermissionError:
+        raise InputError.single(f"cannot read the {what}: permission denied", source) from None
+    except OSError as exc:
+        raise InputError.single(f"cannot read the {what}: {exc.strerror or exc}", source) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError.single(
+            f"the {what} is larger than {MAX_BYTES // 1024} KiB; is it the right file?", source
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError.single(
+            f"is not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x})", source
+        ) from None
+
+
+def parse_yaml(
+    text: str, source: str, *, error: type[EdaAdvisorError] = InputError
+) -> YamlDocument:
+    """Parse one YAML document of plain data (mappings, lists, scalars) with key lines."""
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise error.single(f"larger than {MAX_BYTES // 1024} KiB", source)
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else None
+            what = exc.problem or exc.context or "not valid YAML"
+            raise error.single(f"not valid YAML: {what}", source, line=line) from None
+        except yaml.YAMLError as exc:
+            raise error.single(f"not valid YAML: {exc}", source) from None
+        doc = YamlDocument(None, source)
+        if node is None:
+            return doc
+        builder = _Builder(loader, doc, error)
+        doc.data = builder.build(node, ())
+        return doc
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    """Turns composed nodes into Python data, recording lines and counting work."""
+
+    def __init__(self, loader: yaml.SafeLoader, doc: YamlDocument, error: type[EdaAdvisorError]):
+        self.loader = loader
+        self.doc = doc
+        self.error = error
+        self.nodes = 0
+
+    def fail(self, message: str, path: KeyPath, node: yaml.Node) -> EdaAdvisorError:
+        return self.error.single(message, self.doc.source, path, node.start_mark.line + 1)
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(
+                f"more than {MAX_NODES} values once aliases are expanded; "
+                "anchors and aliases are not needed here",
+                path,
+                node,
+            )
+        self.doc.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.Node, path: KeyPath) -> Any:
+        if not node.tag.startswith("tag:yaml.org,2002:"):
+            raise self.fail(f"the tag {node.tag!r} is not allowed; write plain values", path, node)
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise self.fail(f"cannot read this value: {problem}", path, node) from None
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
+        if node.tag != "tag:yaml.org,2002:map":
+            raise self.fail(f"the tag {node.tag!r} is not allowed here", path, node)
+        result: dict[Any, Any] = {}
+        first_line: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail("keys must be plain names, not lists or mappings", path, key_node)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail("merge keys ('<<') are not supported here", path, key_node)
+            key = self._scalar(key_node, path)
+            if not isinstance(key, str | int | bool):
+                raise self.fail(f"the key {key!r} is not a name", path, key_node)
+            line = key_node.start_mark.line + 1
+            if key in result:
+                raise self.fail(
+                    f"duplicate key {key!r} (first on line {first_line[key]})",
+                    (*path, str(key)),
+                    key_node,
+                )
+            first_line[key] = line
+            child: KeyPath = (*path, str(key))
+            self.doc.lines[child] = line
+            result[key] = self.build(value_node, child)
+        return result
+
+
+def load_yaml_file(
+    path: Path, *, what: str = "file", error: type[EdaAdvisorError] = InputError
+) -> YamlDocument:
+    """Read and parse ``path``; every failure names the file."""
+    return parse_yaml(read_text(path, what=what), str(path), error=error)

@@ -1,0 +1,1 @@
+"""Knowledge-base tools: ``edaadvisor kb lint`` and ``edaadvisor kb diff``."""

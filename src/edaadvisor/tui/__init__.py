@@ -1,0 +1,1 @@
+"""The Textual TUI: a thin shell over ``edaadvisor.core`` (the interview, live reasoning, review)."""

@@ -1,0 +1,48 @@
+"""Shared fixtures: the shipped knowledge base (loaded once), paths, and a CLI runner.
+
+CLI tests run the real ``edaadvisor`` in a subprocess (``python -m edaadvisor``) with the
+interpreter running the tests, so they exercise what a user installs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from edaadvisor.core import Knowledge, load_knowledge
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``edaadvisor ARGS`` as a user would, and capture everything."""
+    # a SOURCE_DATE_EPOCH in the developer's shell must not change what tests see
+    full_env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "edaadvisor", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=full_env,
+        input=input,
+        timeout=60,
+    )
+
+
+@pytest.fixture
+def cli():
+    return run_cli
