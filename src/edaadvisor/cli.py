@@ -143,13 +143,19 @@ def run(args: argparse.Namespace) -> int:
     if args.overrides:
         answers_file = apply_overrides(answers_file, args.overrides, knowledge)
     if args.interactive:
-        return _load("edaadvisor.tui.app:run")([str(args.answers)])
+        return _open_tui(args)
     from .core.report import build_report
 
     report = build_report(knowledge, answers_file)
     text = report.to_json() if args.format == "json" else render_text(report)
     sys.stdout.write(text)
     return 0
+
+
+def _open_tui(args: argparse.Namespace) -> int:
+    """Hand the parsed options to the TUI; imported here only, so other paths never load Textual."""
+    tui = importlib.import_module("edaadvisor.tui.app")
+    return int(tui.run_tui(args))
 
 
 def apply_overrides(answers_file: Any, overrides: list[str], knowledge: Any) -> Any:

@@ -1,1 +1,1 @@
-"""The ADR: Jinja2 rendering of the report (MADR 4, Nygard, a team's own template), safe file writes, and drift checks."""
+"""The ADR: Jinja2 rendering of the report (MADR 4, Nygard, custom templates) and drift checks."""

@@ -1,1 +1,1 @@
-"""The Textual TUI: a thin shell over ``edaadvisor.core`` (the interview, live reasoning, review)."""
+"""The Textual TUI: a thin shell over ``edaadvisor.core``: interview, live reasoning, review."""
