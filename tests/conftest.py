@@ -26,7 +26,7 @@ def knowledge() -> Knowledge:
 
 
 def run_cli(
-    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run ``edaadvisor ARGS`` as a user would, and capture everything."""
     # a SOURCE_DATE_EPOCH in the developer's shell must not change what tests see
@@ -38,7 +38,7 @@ def run_cli(
         text=True,
         cwd=cwd,
         env=full_env,
-        input=input,
+        input=stdin,
         timeout=60,
     )
 
