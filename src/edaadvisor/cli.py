@@ -162,9 +162,8 @@ def apply_overrides(answers_file: Any, overrides: list[str], knowledge: Any) -> 
     """Answers with each ``QUESTION=VALUE`` applied, validated like the file itself."""
     import dataclasses
 
-    import yaml
-
     from .core.answers import validate_answers
+    from .core.yamlsafe import parse_yaml
 
     changed = dict(answers_file.answers)
     for item in overrides:
@@ -172,8 +171,9 @@ def apply_overrides(answers_file: Any, overrides: list[str], knowledge: Any) -> 
         if not sep or not key.strip():
             raise InputError.single(f"--set takes QUESTION=VALUE, got {item!r}")
         try:
-            value = yaml.safe_load(raw) if raw.strip() else None
-        except yaml.YAMLError:
+            # the same plain-data reader as answers files: no tags, bounded aliases, no crashes
+            value = parse_yaml(raw, "--set").data if raw.strip() else None
+        except InputError:
             value = raw
         if value is None:
             changed.pop(key.strip(), None)

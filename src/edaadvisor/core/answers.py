@@ -201,7 +201,8 @@ def _version_problems(doc: YamlDocument) -> list[Problem]:
             )
         ]
     version = doc.data["version"]
-    if version != FORMAT_VERSION or isinstance(version, bool):
+    # exactly the integer 1: not true, not 1.0, not "1"
+    if type(version) is not int or version != FORMAT_VERSION:
         return [
             Problem(
                 f"version {version!r} is not supported; this edaadvisor reads answers "
@@ -219,6 +220,9 @@ def _explain(exc: ValidationError, doc: YamlDocument, knowledge: Knowledge) -> l
     seen: set[KeyPath] = set()
     for err in exc.errors():
         path: KeyPath = tuple(p for p in err["loc"] if isinstance(p, str | int))
+        if err["type"] == "invalid_key" and path:
+            # a key YAML read as a number or boolean (`1:`, `true:`) is still a key, not an index
+            path = (*path[:-1], str(err.get("input", path[-1])).lower())
         if path in seen:
             continue
         seen.add(path)
@@ -231,7 +235,7 @@ def _explain(exc: ValidationError, doc: YamlDocument, knowledge: Knowledge) -> l
 def _message(err: Any, path: KeyPath, knowledge: Knowledge) -> str:
     kind = err["type"]
     value = err.get("input")
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "invalid_key"):
         return _unknown_key(path, knowledge)
     if len(path) == 2 and path[0] == "answers" and isinstance(path[1], str):
         question = knowledge.questions[path[1]]

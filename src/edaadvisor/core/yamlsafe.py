@@ -29,6 +29,29 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 
+_STD = "tag:yaml.org,2002:"
+_MAP = _STD + "map"
+_SEQ = _STD + "seq"
+_SCALAR_TAGS = frozenset(
+    _STD + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+"""Plain data only: ``!!binary``, ``!!set``, ``!!omap`` and every ``!!python/...`` are refused."""
+_KINDS = {
+    _STD + "int": "a whole number",
+    _STD + "float": "a number",
+    _STD + "bool": "true or false",
+    _STD + "timestamp": "a date (write it as YYYY-MM-DD)",
+}
+
+
+def _tag_message(tag: str) -> str:
+    shown = "!!" + tag[len(_STD) :] if tag.startswith(_STD) else tag
+    return (
+        f"the tag {shown!r} is not allowed; write plain values "
+        "(numbers, true/false, text, lists and mappings)"
+    )
+
+
 @dataclass
 class YamlDocument:
     """Plain data plus the 1-based line where each key path starts."""
@@ -52,7 +75,8 @@ def read_text(path: Path, *, what: str = "file") -> str:
     source = str(path)
     try:
         if path.is_dir():
-            raise InputError.single(f"is a folder, not a {what}", source)
+            article = "an" if what[:1] in "aeiou" else "a"
+            raise InputError.single(f"is a folder, not {article} {what}", source)
         with path.open("rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
@@ -87,7 +111,19 @@ def parse_yaml(
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark is not None else None
             what = exc.problem or exc.context or "not valid YAML"
+            if exc.context and exc.problem and exc.problem.startswith("but "):
+                # "expected a single document in the stream, but found another document"
+                what = f"{exc.context}, {exc.problem}"
             raise error.single(f"not valid YAML: {what}", source, line=line) from None
+        except yaml.reader.ReaderError as exc:
+            # control characters such as NUL: PyYAML's own text spans two lines and no line number
+            char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+            line = text.count("\n", 0, exc.position) + 1
+            raise error.single(
+                f"not valid YAML: the character {char:#04x} is not allowed in YAML text",
+                source,
+                line=line,
+            ) from None
         except yaml.YAMLError as exc:
             raise error.single(f"not valid YAML: {exc}", source) from None
         doc = YamlDocument(None, source)
@@ -125,21 +161,27 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise self.fail(_tag_message(node.tag), path, node)
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         return self._scalar(node, path)
 
     def _scalar(self, node: yaml.Node, path: KeyPath) -> Any:
-        if not node.tag.startswith("tag:yaml.org,2002:"):
-            raise self.fail(f"the tag {node.tag!r} is not allowed; write plain values", path, node)
+        if node.tag not in _SCALAR_TAGS:
+            raise self.fail(_tag_message(node.tag), path, node)
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             problem = getattr(exc, "problem", None) or str(exc)
             raise self.fail(f"cannot read this value: {problem}", path, node) from None
+        except (ValueError, KeyError, IndexError, AttributeError, OverflowError):
+            # PyYAML's constructors trust the tag: `!!int ""`, `!!bool maybe`, a 13th month
+            kind = _KINDS.get(node.tag, node.tag)
+            raise self.fail(f"cannot read {str(node.value)[:60]!r} as {kind}", path, node) from None
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
-        if node.tag != "tag:yaml.org,2002:map":
-            raise self.fail(f"the tag {node.tag!r} is not allowed here", path, node)
+        if node.tag != _MAP:
+            raise self.fail(_tag_message(node.tag), path, node)
         result: dict[Any, Any] = {}
         first_line: dict[Any, int] = {}
         for key_node, value_node in node.value:
@@ -149,7 +191,7 @@ class _Builder:
                 raise self.fail("merge keys ('<<') are not supported here", path, key_node)
             key = self._scalar(key_node, path)
             if not isinstance(key, str | int | bool):
-                raise self.fail(f"the key {key!r} is not a name", path, key_node)
+                raise self.fail(f"the key {key_node.value!r} is not a name", path, key_node)
             line = key_node.start_mark.line + 1
             if key in result:
                 raise self.fail(
