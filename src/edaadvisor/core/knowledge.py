@@ -15,7 +15,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .conditions import AnswerTest, PairTest, VerdictTest, _Node
 from .errors import KnowledgeError, Problem
@@ -96,18 +96,67 @@ class _Parsed:
     source: str
 
 
-def load_knowledge(packs: Sequence[Path] = ()) -> Knowledge:
-    """The shipped knowledge base with ``packs`` layered on it, in order."""
-    base = _parse_folder(knowledge_dir(), "knowledge", meta_file="knowledge.yaml")
-    layers = [base]
+def load_knowledge(packs: Sequence[Path] = (), *, base: Path | None = None) -> Knowledge:
+    """The shipped knowledge base (or ``base``) with ``packs`` layered on it, in order."""
+    knowledge, problems = load_knowledge_leniently(packs, base=base)
+    if problems or knowledge is None:
+        raise KnowledgeError(problems)
+    return knowledge
+
+
+def load_knowledge_leniently(
+    packs: Sequence[Path] = (), *, base: Path | None = None
+) -> tuple[Knowledge | None, list[Problem]]:
+    """Everything that loads, plus every problem found, for ``edaadvisor kb lint``.
+
+    Items that break the schema, duplicate an id or name something unknown are reported and
+    left out (or kept, for references), so one broken rule does not hide the others' findings.
+    A folder that cannot be read at all (missing, no metadata file, not YAML) still raises
+    ``KnowledgeError``: there is nothing to lint.
+    """
+    problems: list[Problem] = []
+    if base is None:
+        layers = [_parse_folder(knowledge_dir(), "knowledge", "knowledge.yaml", problems)]
+    else:
+        layers = [
+            _parse_folder(_folder(base, "knowledge base"), str(base), "knowledge.yaml", problems)
+        ]
     for pack in packs:
-        if not pack.is_dir():
-            raise KnowledgeError.single("a knowledge pack is a folder; this is not one", str(pack))
-        layers.append(_parse_folder(pack, str(pack), meta_file="pack.yaml"))
-    return _assemble(layers)
+        layers.append(
+            _parse_folder(_folder(pack, "knowledge pack"), str(pack), "pack.yaml", problems)
+        )
+    knowledge = _assemble(layers, problems)
+    problems.extend(reference_problems(knowledge))
+    problems.extend(visibility_problems(knowledge))
+    if not problems:
+        cycle = _topic_cycle(knowledge)
+        if cycle:
+            problems.append(
+                Problem(
+                    "rules make topic verdicts depend on each other in a cycle: "
+                    + " -> ".join(cycle),
+                    layers[0].source,
+                )
+            )
+    return knowledge, problems
 
 
-def _parse_folder(folder: Traversable, label: str, *, meta_file: str) -> _Parsed:
+def _folder(path: Path, what: str) -> Path:
+    if not path.exists():
+        raise KnowledgeError.single(
+            f"no such folder (a {what} is a folder of YAML files)", str(path)
+        )
+    if not path.is_dir():
+        raise KnowledgeError.single(
+            f"a {what} is a folder of YAML files; this is not one", str(path)
+        )
+    return path
+
+
+def _parse_folder(
+    folder: Traversable, label: str, meta_file: str, problems: list[Problem]
+) -> _Parsed:
+    """One folder's items; schema problems go to ``problems``, unreadable files raise."""
     files = sorted(_yaml_files(folder, ""), key=lambda item: item[0])
     names = [name for name, _ in files]
     if meta_file not in names:
@@ -115,7 +164,7 @@ def _parse_folder(folder: Traversable, label: str, *, meta_file: str) -> _Parsed
         raise KnowledgeError.single(
             f"missing {meta_file} (it names the {what} and its version)", f"{label}/{meta_file}"
         )
-    problems: list[Problem] = []
+    unreadable: list[Problem] = []
     digest = hashlib.sha256()
     meta: KnowledgeFile | None = None
     items: dict[str, list[tuple[Any, str]]] = {kind: [] for kind in _ITEM_KINDS}
@@ -127,26 +176,22 @@ def _parse_folder(folder: Traversable, label: str, *, meta_file: str) -> _Parsed
             text = raw.decode("utf-8")
             doc = parse_yaml(text, source, error=KnowledgeError)
         except UnicodeDecodeError:
-            problems.append(Problem("is not UTF-8 text", source))
+            unreadable.append(Problem("is not UTF-8 text", source))
             continue
         except KnowledgeError as exc:
-            problems.extend(exc.problems)
+            unreadable.extend(exc.problems)
             continue
-        parsed = _validate_file(doc, problems)
-        if parsed is None:
-            continue
+        parsed, kept = _validate_file(doc, problems)
         if name == meta_file:
             meta = parsed
-        elif parsed.name or parsed.version:
+        elif parsed is not None and (parsed.name or parsed.version):
             problems.append(Problem(f"'name' and 'version' belong in {meta_file}", source))
-        for kind in _ITEM_KINDS:
-            for index, item in enumerate(getattr(parsed, kind)):
-                line = doc.line_of((kind, index))
-                items[kind].append((item, f"{source}:{line}" if line else source))
-    if problems:
-        raise KnowledgeError(problems)
-    assert meta is not None
-    if not meta.name or not meta.version:
+        for kind, index, item in kept:
+            line = doc.line_of((kind, index))
+            items[kind].append((item, f"{source}:{line}" if line else source))
+    if unreadable:
+        raise KnowledgeError(unreadable)
+    if meta is None or not meta.name or not meta.version:
         raise KnowledgeError.single("needs both 'name' and 'version'", f"{label}/{meta_file}")
     return _Parsed(meta, items, digest.hexdigest(), label)
 
@@ -160,7 +205,23 @@ def _yaml_files(folder: Traversable, prefix: str) -> Iterable[tuple[str, Travers
             yield name, entry
 
 
-def _validate_file(doc: YamlDocument, problems: list[Problem]) -> KnowledgeFile | None:
+_ITEM_MODELS: dict[str, type[BaseModel]] = {
+    "questions": Question,
+    "topics": Topic,
+    "rules": Rule,
+    "red_flags": RedFlag,
+}
+
+
+def _validate_file(
+    doc: YamlDocument, problems: list[Problem]
+) -> tuple[KnowledgeFile | None, list[tuple[str, int, Any]]]:
+    """The file's metadata and its valid items as ``(kind, index, item)``.
+
+    When the file breaks the schema every error is reported, and the items that are valid on
+    their own are still returned: the loader refuses the whole knowledge anyway, but the linter
+    can go on analysing the rest.
+    """
     if not isinstance(doc.data, dict):
         problems.append(
             Problem(
@@ -169,16 +230,34 @@ def _validate_file(doc: YamlDocument, problems: list[Problem]) -> KnowledgeFile 
                 line=1,
             )
         )
-        return None
+        return None, []
     try:
-        return KnowledgeFile.model_validate(doc.data)
+        parsed = KnowledgeFile.model_validate(doc.data)
     except ValidationError as exc:
         for err in exc.errors():
             path = tuple(p for p in err["loc"] if isinstance(p, str | int))
             path = _trim_union_tags(path)
             label = _item_label(doc.data, path)
             problems.append(Problem(f"{label}{err['msg']}", doc.source, path, doc.line_of(path)))
-        return None
+        return _salvage(doc.data)
+    kept = [(kind, i, item) for kind in _ITEM_KINDS for i, item in enumerate(getattr(parsed, kind))]
+    return parsed, kept
+
+
+def _salvage(data: dict[str, Any]) -> tuple[KnowledgeFile | None, list[tuple[str, int, Any]]]:
+    kept: list[tuple[str, int, Any]] = []
+    for kind, model in _ITEM_MODELS.items():
+        raw = data.get(kind)
+        for index, item in enumerate(raw if isinstance(raw, list) else []):
+            try:
+                kept.append((kind, index, model.model_validate(item)))
+            except ValidationError:
+                continue
+    meta = {k: data[k] for k in ("name", "version", "description") if k in data}
+    try:
+        return KnowledgeFile.model_validate(meta), kept
+    except ValidationError:
+        return None, kept
 
 
 def _trim_union_tags(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
@@ -210,13 +289,13 @@ def _item_label(data: dict[str, Any], path: tuple[str | int, ...]) -> str:
     return ""
 
 
-def _assemble(layers: list[_Parsed]) -> Knowledge:
+def _assemble(layers: list[_Parsed], problems: list[Problem]) -> Knowledge:
+    """Layer the folders in order; id clashes go to ``problems`` and the later item is dropped."""
     questions: dict[str, Question] = {}
     topics: dict[str, Topic] = {}
     rules: dict[str, Rule] = {}
     red_flags: dict[str, RedFlag] = {}
     origin: dict[str, str] = {}
-    problems: list[Problem] = []
     tables: dict[str, dict[str, Any]] = {
         "questions": questions,
         "topics": topics,
@@ -232,14 +311,7 @@ def _assemble(layers: list[_Parsed]) -> Knowledge:
                 key = f"{singular}:{item.id}"
                 replaces = bool(getattr(item, "replaces", False))
                 if key in layer_of and not (replaces and layer_of[key] < depth):
-                    hint = (
-                        " (a pack overrides a shipped one with 'replaces: true')"
-                        if depth > 0 and kind in ("rules", "red_flags")
-                        else ""
-                    )
-                    problems.append(
-                        _at(where, f"{noun} {item.id!r} is already defined at {origin[key]}{hint}")
-                    )
+                    problems.append(_at(where, _clash(noun, item.id, origin[key], depth, kind)))
                     continue
                 if replaces and key not in layer_of:
                     problems.append(
@@ -252,9 +324,7 @@ def _assemble(layers: list[_Parsed]) -> Knowledge:
                 table[item.id] = item
                 origin[key] = where
                 layer_of[key] = depth
-    if problems:
-        raise KnowledgeError(problems)
-    knowledge = Knowledge(
+    return Knowledge(
         name=layers[0].meta.name or "",
         version=layers[0].meta.version or "",
         description=layers[0].meta.description,
@@ -265,8 +335,17 @@ def _assemble(layers: list[_Parsed]) -> Knowledge:
         red_flags=list(red_flags.values()),
         origin=origin,
     )
-    check_references(knowledge)
-    return knowledge
+
+
+def _clash(noun: str, item_id: str, first: str, depth: int, kind: str) -> str:
+    message = f"{noun} {item_id!r} is already defined at {first}"
+    if depth == 0:
+        return message
+    if kind in ("rules", "red_flags"):
+        return f"{message} (a pack overrides a shipped one with 'replaces: true')"
+    # answers files and ADRs already committed rely on a question's domain and a topic's
+    # meaning, so a pack may add its own but never quietly redefine a shipped one
+    return f"{message}; a pack adds {kind} under new ids, it cannot change a shipped {noun}"
 
 
 def _at(where: str, message: str) -> Problem:
@@ -278,8 +357,14 @@ def _at(where: str, message: str) -> Problem:
 
 def check_references(knowledge: Knowledge) -> None:
     """Every id a condition names exists and every compared value is in its domain."""
+    problems = reference_problems(knowledge) + visibility_problems(knowledge)
+    if problems:
+        raise KnowledgeError(problems)
+
+
+def reference_problems(knowledge: Knowledge) -> list[Problem]:
+    """Unknown question and topic ids, and compared values outside a question's domain."""
     problems: list[Problem] = []
-    earlier: list[str] = []
     for question in knowledge.questions.values():
         if question.visible_when is not None:
             where = knowledge.origin[f"question:{question.id}"]
@@ -287,16 +372,6 @@ def check_references(knowledge: Knowledge) -> None:
                 question.visible_when, knowledge, allow_topics=False
             ):
                 problems.append(_at(where, f"(question {question.id}) visible_when: {problem}"))
-            for ref in question.visible_when.questions():
-                if ref not in earlier:
-                    problems.append(
-                        _at(
-                            where,
-                            f"(question {question.id}) visible_when reads "
-                            f"{ref!r}, which is not asked before it",
-                        )
-                    )
-        earlier.append(question.id)
     for rule in knowledge.rules:
         where = knowledge.origin[f"rule:{rule.id}"]
         if rule.topic not in knowledge.topics:
@@ -313,18 +388,27 @@ def check_references(knowledge: Knowledge) -> None:
         where = knowledge.origin[f"red_flag:{flag.id}"]
         for problem in _condition_problems(flag.when, knowledge, allow_topics=True):
             problems.append(_at(where, f"(red flag {flag.id}) when: {problem}"))
-    if not problems:
-        cycle = _topic_cycle(knowledge)
-        if cycle:
-            problems.append(
-                Problem(
-                    "rules make topic verdicts depend on each other in a cycle: "
-                    + " -> ".join(cycle),
-                    "knowledge",
-                )
-            )
-    if problems:
-        raise KnowledgeError(problems)
+    return problems
+
+
+def visibility_problems(knowledge: Knowledge) -> list[Problem]:
+    """A question's visibility may read only questions asked before it (so it cannot cycle)."""
+    problems: list[Problem] = []
+    earlier: list[str] = []
+    for question in knowledge.questions.values():
+        if question.visible_when is not None:
+            where = knowledge.origin[f"question:{question.id}"]
+            for ref in question.visible_when.questions():
+                if ref in knowledge.questions and ref not in earlier:
+                    problems.append(
+                        _at(
+                            where,
+                            f"(question {question.id}) visible_when reads "
+                            f"{ref!r}, which is not asked before it",
+                        )
+                    )
+        earlier.append(question.id)
+    return problems
 
 
 def _condition_problems(condition: _Node, knowledge: Knowledge, *, allow_topics: bool) -> list[str]:
