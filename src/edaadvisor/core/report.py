@@ -135,5 +135,10 @@ def _finding_data(finding: Finding) -> dict[str, Any]:
 
 
 def build_report(knowledge: Knowledge, answers_file: AnswersFile) -> Report:
-    """Evaluate ``answers_file`` against ``knowledge``."""
-    return Report(knowledge, answers_file, evaluate(knowledge, answers_file.answers))
+    """Evaluate ``answers_file`` against ``knowledge``, with what would change each decision."""
+    # imported here because whatif.py builds the WhatIf records defined in this module
+    from .whatif import compute_what_if
+
+    evaluation = evaluate(knowledge, answers_file.answers)
+    what_if = compute_what_if(knowledge, answers_file.answers, evaluation.verdicts)
+    return Report(knowledge, answers_file, evaluation, what_if)
