@@ -50,7 +50,7 @@ def test_every_rule_has_cases_both_ways(knowledge: Knowledge) -> None:
     rules = CASES["rules"]
     missing = [r.id for r in knowledge.rules if r.id not in rules]
     assert not missing, f"add cases to tests/rule_cases.yaml for the new rules: {missing}"
-    one_sided = [rid for rid, spec in rules.items() if not (spec.get("fires") and spec.get("silent"))]
+    one_sided = [r for r, spec in rules.items() if not (spec.get("fires") and spec.get("silent"))]
     assert not one_sided, f"rules need both 'fires' and 'silent' cases: {one_sided}"
     stale = sorted(set(rules) - {r.id for r in knowledge.rules})
     assert not stale, f"tests/rule_cases.yaml names rules that no longer exist: {stale}"
