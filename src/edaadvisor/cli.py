@@ -170,11 +170,15 @@ def apply_overrides(answers_file: Any, overrides: list[str], knowledge: Any) -> 
         key, sep, raw = item.partition("=")
         if not sep or not key.strip():
             raise InputError.single(f"--set takes QUESTION=VALUE, got {item!r}")
+        question = knowledge.questions.get(key.strip())
         try:
             # the same plain-data reader as answers files: no tags, bounded aliases, no crashes
             value = parse_yaml(raw, "--set").data if raw.strip() else None
         except InputError:
             value = raw
+        if question is not None and question.type == "enum" and raw.strip() in question.values:
+            # a choice is a word, even one YAML would read as a bool or null ("no", "off")
+            value = raw.strip()
         if value is None:
             changed.pop(key.strip(), None)
         else:
