@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--adr-dir",
         nargs="?",
-        const=Path(""),
+        const=True,  # not a str, so argparse leaves it alone: True means "find the folder"
         type=Path,
         metavar="DIR",
         help="write the ADR as the next NNNN-slug.md in DIR (default: the repository's ADR folder)",
@@ -147,9 +147,67 @@ def run(args: argparse.Namespace) -> int:
     from .core.report import build_report
 
     report = build_report(knowledge, answers_file)
-    text = report.to_json() if args.format == "json" else render_text(report)
+    if args.adr_dir is not None:
+        return _write_adr_dir(args, report)
+    if args.format == "json":
+        text = report.to_json()
+    elif args.format == "text":
+        text = render_text(report)
+    else:
+        # imported here, not at the top: the JSON path must never pay for Jinja2
+        from .adr.render import render_adr
+
+        text = render_adr(report, template=args.template)
+    if args.output is not None:
+        from .core.files import write_file
+
+        write_file(args.output, text, force=args.force)
+        return 0
     sys.stdout.write(text)
     return 0
+
+
+def _write_adr_dir(args: argparse.Namespace, report: Any) -> int:
+    """``--adr-dir [DIR]``: the ADR as the folder's next ``NNNN-slug.md``; prints its path."""
+    from .adr.files import find_adr_dir, next_adr_path
+    from .adr.render import adr_title, render_adr
+    from .core.files import write_file
+
+    if args.format != "markdown" or args.output is not None:
+        raise InputError.single(
+            "--adr-dir writes the Markdown ADR; it cannot be combined with --output or "
+            f"--format {args.format}"
+        )
+    folder: Path | None = None if args.adr_dir is True else Path(args.adr_dir)
+    if folder is None:
+        folder = find_adr_dir(Path.cwd())
+        if folder is None:
+            raise InputError.single(
+                "no ADR folder found from here up to the repository root (looked for "
+                ".adr-dir, docs/decisions, doc/adr, docs/adr); name one: --adr-dir DIR"
+            )
+    elif not folder.is_dir():
+        if folder.exists():
+            raise InputError.single("is not a folder", str(folder))
+        try:
+            folder.mkdir(parents=True)  # a folder named explicitly is created, as `adr init` does
+        except OSError as exc:
+            raise InputError.single(
+                f"cannot create the folder: {exc.strerror}", str(folder)
+            ) from None
+    number, path = next_adr_path(folder, adr_title(report))
+    text = render_adr(report, template=args.template, number=number)
+    write_file(path, text, force=False)
+    print(_shown_path(path))
+    return 0
+
+
+def _shown_path(path: Path) -> str:
+    """The written path relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _open_tui(args: argparse.Namespace) -> int:

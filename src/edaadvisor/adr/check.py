@@ -1,0 +1,170 @@
+"""``edaadvisor check ADR.md [...]``: do the verdicts an ADR recorded still hold?
+
+Each ADR written by edaadvisor carries its answers and verdicts (MADR: the front matter's
+``edaadvisor:`` mapping; Nygard: the same YAML in an HTML comment at the end). The check
+re-evaluates those answers with the current knowledge base and compares verdict by verdict.
+Exit 0: every verdict holds. Exit 1: one drifted (the per-topic diff says which, and why it
+is now different). Exit 2: an ADR cannot be read. Pre-commit passes every staged Markdown file,
+so ``--skip-unmarked`` lets hand-written ADRs without provenance pass quietly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..core.answers import validate_answers
+from ..core.engine import evaluate
+from ..core.errors import EdaAdvisorError, InputError
+from ..core.knowledge import Knowledge, load_knowledge
+from .prose import VERDICT_WORDS
+
+_FRONT = re.compile(r"\A(?:\ufeff)?---\r?\n(.*?)\r?\n---\r?\n", re.S)
+_COMMENT = re.compile(r"<!--\s*edaadvisor provenance[^\n]*\n(.*?)-->", re.S)
+
+
+class NotAnEdaAdvisorAdr(InputError):
+    """The file has no edaadvisor provenance at all (a hand-written ADR)."""
+
+
+def read_provenance(path: Path) -> dict[str, Any]:
+    """The ``edaadvisor:`` mapping embedded in the ADR at ``path``."""
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError.single("no such file", where) from None
+    except IsADirectoryError:
+        raise InputError.single("is a folder; give ADR files", where) from None
+    except UnicodeDecodeError:
+        raise InputError.single("is not UTF-8 text", where) from None
+    except OSError as exc:
+        raise InputError.single(f"cannot be read: {exc.strerror}", where) from None
+    blocks = []
+    if front := _FRONT.match(text):
+        blocks.append((front.group(1), 2))
+    blocks += [(m.group(1), text.count("\n", 0, m.start(1)) + 1) for m in _COMMENT.finditer(text)]
+    for block, line in blocks:
+        try:
+            data = yaml.safe_load(block)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            at = line + mark.line if mark is not None else line
+            raise InputError.single(
+                f"the provenance is not valid YAML: {exc}", where, line=at
+            ) from None
+        if isinstance(data, dict) and "edaadvisor" in data:
+            found = data["edaadvisor"]
+            if not isinstance(found, dict):
+                raise InputError.single(
+                    "'edaadvisor' is not a mapping", where, ("edaadvisor",), line
+                )
+            for key in ("answers", "verdicts"):
+                if not isinstance(found.get(key), dict):
+                    raise InputError.single(
+                        f"'edaadvisor.{key}' is missing or not a mapping; the ADR cannot be "
+                        "re-evaluated",
+                        where,
+                        ("edaadvisor", key),
+                        line,
+                    )
+            return found
+    raise NotAnEdaAdvisorAdr.single(
+        "has no edaadvisor provenance (an 'edaadvisor:' mapping in the front matter, or an "
+        "'<!-- edaadvisor provenance' comment); only ADRs written by edaadvisor can be checked",
+        where,
+    )
+
+
+def check_file(path: Path, knowledge: Knowledge) -> tuple[dict[str, Any], list[str]]:
+    """The ADR's provenance and its drift lines; no lines when every verdict still holds."""
+    recorded = read_provenance(path)
+    answers = validate_answers(recorded["answers"], knowledge, source=f"{path}: edaadvisor")
+    evaluation = evaluate(knowledge, answers)
+    drift: list[str] = []
+    for topic, before in recorded["verdicts"].items():
+        decision = evaluation.decisions.get(topic)
+        if decision is None:
+            drift.append(f"  {topic}: recorded {before!r}; the knowledge base has no such topic")
+        elif decision.verdict != before:
+            rules = ", ".join(decision.rules) or "the topic's default"
+            drift.append(
+                f"  {topic}: {VERDICT_WORDS.get(str(before), before)} -> "
+                f"{VERDICT_WORDS[decision.verdict]} ({rules}: {decision.summary})"
+            )
+    for topic, decision in evaluation.decisions.items():
+        if topic not in recorded["verdicts"]:
+            drift.append(f"  {topic}: new topic, now {VERDICT_WORDS[decision.verdict]}")
+    return recorded, drift
+
+
+def _knowledge_note(recorded: dict[str, Any], knowledge: Knowledge) -> str:
+    was = recorded.get("knowledge") or {}
+    if not isinstance(was, dict) or was.get("digest") == knowledge.digest:
+        return ""
+    then = f"{was.get('name')} {was.get('version')}"
+    return f" (written with {then}, checked with {knowledge.name} {knowledge.version})"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="edaadvisor check",
+        description="Re-evaluate the answers recorded in ADRs written by edaadvisor; exit 1 "
+        "when a verdict no longer holds, 2 when an ADR cannot be read.",
+    )
+    parser.add_argument("adrs", nargs="+", type=Path, metavar="ADR.md")
+    parser.add_argument(
+        "--knowledge", "-k", type=Path, action="append", default=[], metavar="DIR",
+        help="layer a knowledge pack, as when the ADRs were written (repeatable)",
+    )
+    parser.add_argument(
+        "--skip-unmarked", action="store_true",
+        help="pass over Markdown files without edaadvisor provenance (for pre-commit)",
+    )
+    args = parser.parse_args(argv)
+    knowledge = load_knowledge(args.knowledge)
+    status = 0
+    for path in args.adrs:
+        try:
+            recorded, drift = check_file(path, knowledge)
+        except NotAnEdaAdvisorAdr as exc:
+            if args.skip_unmarked:
+                continue
+            _errors(exc)
+            status = 2
+            continue
+        except EdaAdvisorError as exc:
+            _errors(exc)
+            if not args.knowledge and "packs" in _quiet_knowledge(path):
+                print(
+                    f"edaadvisor check: note: {path} was written with knowledge packs; "
+                    "pass them with --knowledge DIR",
+                    file=sys.stderr,
+                )
+            status = 2
+            continue
+        if drift:
+            print(f"{path}: drifted{_knowledge_note(recorded, knowledge)}")
+            print("\n".join(drift))
+            status = max(status, 1)
+        else:
+            print(f"{path}: {len(recorded['verdicts'])} verdicts still hold")
+    return status
+
+
+def _quiet_knowledge(path: Path) -> dict[str, Any]:
+    try:
+        knowledge = read_provenance(path).get("knowledge")
+    except EdaAdvisorError:
+        return {}
+    return knowledge if isinstance(knowledge, dict) else {}
+
+
+def _errors(exc: EdaAdvisorError) -> None:
+    for line in exc.lines:
+        print(f"edaadvisor check: error: {line}", file=sys.stderr)

@@ -1,0 +1,109 @@
+"""Render the ADR: a report through a Jinja2 template (MADR 4, Nygard, or the team's own).
+
+Every template, shipped or not, runs in Jinja2's sandbox over the plain data built by
+``context.build_context``: a team's template cannot reach Python internals, and a template
+that tries, or is simply broken, becomes one clear error (exit 2) naming the file and line,
+never a traceback. Undefined names are errors too, so a typo does not silently print nothing.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..core.errors import InputError
+from ..core.report import Report
+from ..core.resources import templates_dir
+from .context import adr_title, build_context
+from .text import md_escape, yaml_block
+
+SHIPPED = ("madr", "nygard")
+
+__all__ = ["SHIPPED", "TemplateError", "adr_title", "render_adr"]
+
+
+class TemplateError(InputError):
+    """A template that cannot be read, compiled or rendered."""
+
+
+def _environment() -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        autoescape=False,  # Markdown, not HTML: people's text is escaped for Markdown instead
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["yaml"] = yaml_block
+    return env
+
+
+def _source(template: str) -> tuple[str, str]:
+    """(label for messages, template text) for a shipped name or a file path."""
+    if template in SHIPPED:
+        name = f"{template}.md.j2"
+        return f"templates/{name}", templates_dir().joinpath(name).read_text(encoding="utf-8")
+    path = Path(template)
+    if not path.is_file():
+        raise TemplateError.single(
+            f"is neither a shipped template ({', '.join(SHIPPED)}) nor a file", template
+        )
+    try:
+        return template, path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise TemplateError.single("is not UTF-8 text", template) from None
+    except OSError as exc:
+        raise TemplateError.single(f"cannot be read: {exc.strerror}", template) from None
+
+
+def render_adr(report: Report, *, template: str = "madr", number: int | None = None) -> str:
+    """The ADR as Markdown text: same report, template and date give the same bytes."""
+    label, source = _source(template)
+    context = build_context(report, number=number)
+    return render_source(source, context, label)
+
+
+def render_source(source: str, context: dict[str, Any], label: str) -> str:
+    env = _environment()
+    try:
+        code = env.compile(source, name=label, filename=label)
+        compiled = env.template_class.from_code(env, code, env.make_globals(None))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError.single(
+            f"template syntax: {exc.message}", label, line=exc.lineno
+        ) from None
+    try:
+        text = compiled.render(context)
+    except SecurityError as exc:
+        raise TemplateError.single(
+            f"the template reached for something the sandbox forbids ({exc}); templates may only "
+            "use the ADR data (see 'Custom templates' in the README)",
+            label,
+            line=_template_line(exc, label),
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError.single(
+            f"{exc.message}; see 'Custom templates' in the README for the names a template can use",
+            label,
+            line=_template_line(exc, label),
+        ) from None
+    except Exception as exc:  # a user's template can fail in any way Python can
+        raise TemplateError.single(
+            f"rendering failed: {type(exc).__name__}: {exc}", label, line=_template_line(exc, label)
+        ) from None
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _template_line(exc: BaseException, label: str) -> int | None:
+    """The template line a render error came from; Jinja2 puts template frames in tracebacks."""
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == label:
+            line = frame.lineno
+    return line
