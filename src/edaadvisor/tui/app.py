@@ -1,0 +1,217 @@
+"""The TUI application: wiring between the interview, the core, the ADR renderer and the disk.
+
+``run_tui(args)`` is what the CLI calls (``edaadvisor`` alone, or ``--answers FILE
+--interactive``). Knowledge and answers are loaded with the core *before* Textual starts, so
+a broken file ends in the CLI's plain error message (exit 2), not in a half-drawn screen.
+
+The app owns the one :class:`~edaadvisor.tui.session.Interview` and hands it to screens
+(attributes down); screens post messages or call the app's actions (messages up). Every
+change is written to the state file at once, so a crash or ``ctrl+q`` loses nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from ..core.answers import AnswersFile, load_answers_file
+from ..core.errors import EdaAdvisorError
+from ..core.knowledge import Knowledge, load_knowledge
+from ..core.report import WhatIf
+from .commands import QuestionCommands
+from .saving import SaveMixin
+from .screens.adr import AdrScreen
+from .screens.dialogs import ConfirmScreen
+from .screens.interview import InterviewScreen
+from .screens.review import ReviewScreen
+from .session import Interview
+from .state import LoadResult, StateStore
+
+DARK_THEME = "textual-dark"
+LIGHT_THEME = "textual-light"
+
+
+class AdvisorApp(SaveMixin, App[int]):
+    """edaadvisor's interview. ``options`` are the CLI's parsed arguments (output paths etc.)."""
+
+    CSS_PATH = "edaadvisor.tcss"
+    TITLE = "edaadvisor"
+    COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {QuestionCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save_adr", "Save ADR", id="save_adr", priority=True),
+        Binding("ctrl+o", "save_answers", "Save answers", id="save_answers", priority=True),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="toggle_theme", show=False),
+    ]
+
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        answers_file: AnswersFile | None = None,
+        *,
+        options: argparse.Namespace | None = None,
+        store: StateStore | None = None,
+    ) -> None:
+        super().__init__()
+        self.knowledge = knowledge
+        self.options = options if options is not None else argparse.Namespace()
+        self.store = store if store is not None else StateStore()
+        self.session = Interview.from_answers_file(knowledge, answers_file)
+        self.theme = DARK_THEME
+        self._saved: LoadResult | None = None
+
+    # -- start --------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(InterviewScreen(self.session))
+        self._saved = self.store.load()
+        if self._saved.message:
+            self.notify(
+                self._saved.message, title="Saved interview", severity="warning", timeout=12
+            )
+        saved = self._saved.saved
+        if saved is not None and (saved.answer_count or saved.data.get("dont_know")):
+            when = saved.saved_at.replace("T", " ")[:16] or "earlier"
+            origin = saved.data.get("source")
+            started = f", started from {origin}" if origin else ""
+            instead = f" instead of {self.session.source}" if self.session.source else ""
+            self.push_screen(
+                ConfirmScreen(
+                    "Resume?",
+                    f"An interview saved {when} ({saved.answer_count} answers{started}) "
+                    f"was not finished. Resume it{instead}?",
+                    "Resume",
+                    "Start over",
+                    default=True,
+                ),
+                callback=self._resume,
+            )
+
+    async def _resume(self, resume: bool | None) -> None:
+        saved = self._saved.saved if self._saved else None
+        if not resume or saved is None:
+            return
+        session, dropped = Interview.from_state(self.knowledge, saved.data)
+        self.session = session
+        if dropped:
+            self.notify(
+                f"{dropped} saved answers no longer fit the knowledge base and were dropped.",
+                severity="warning",
+            )
+        await self.interview.reload(session)
+
+    @property
+    def interview(self) -> InterviewScreen:
+        return next(s for s in self.screen_stack if isinstance(s, InterviewScreen))
+
+    # -- state --------------------------------------------------------------------------------
+
+    def persist(self) -> None:
+        """Write the interview to the state file now; a failure is shown, never fatal."""
+        try:
+            self.store.save(self.session.to_state())
+        except OSError as exc:
+            self.notify(f"Could not save progress to {self.store.path}: {exc}", severity="error")
+
+    def what_if(self, session: Interview) -> dict[str, list[WhatIf]]:
+        """Counterfactuals per topic, when the core provides them (``core.whatif``)."""
+        try:
+            from ..core import whatif
+        except ImportError:
+            return {}
+        analyse = getattr(whatif, "what_if", None)
+        if analyse is None:
+            return {}
+        try:
+            result: dict[str, list[WhatIf]] = analyse(self.knowledge, session.answers)
+        except (TypeError, ValueError):
+            return {}
+        return result
+
+    # -- navigation ---------------------------------------------------------------------------
+
+    def action_review(self) -> None:
+        if isinstance(self.screen, ReviewScreen):
+            return
+        self._back_to_interview()
+        self.push_screen(ReviewScreen(self.session), callback=self._reviewed)
+
+    async def _reviewed(self, question_id: str | None) -> None:
+        if question_id is not None:
+            await self.jump_to(question_id)
+
+    def action_show_adr(self) -> None:
+        try:
+            report = self.report()
+            text = self.render_adr_text(report, number=None)
+            title = self.adr_title(report)
+        except EdaAdvisorError as exc:
+            self.notify("\n".join(exc.lines), title="Cannot render the ADR", severity="error")
+            return
+        self.push_screen(AdrScreen(text, title))
+
+    def _back_to_interview(self) -> None:
+        while not isinstance(self.screen, InterviewScreen) and len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    async def jump_to(self, question_id: str) -> None:
+        self._back_to_interview()
+        if question_id in self.session.visible_ids():
+            await self.interview.jump_to(question_id)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save_answers" and not (self.session.answers or self.session.dont_know):
+            return None  # greyed: nothing to save yet
+        # no second save dialog on top of a confirm dialog
+        busy = isinstance(self.screen, ConfirmScreen)
+        return not (busy and action in ("save_adr", "save_answers"))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Save ADR", "Write the ADR to a file (ctrl+s)", self.action_save_adr)
+        yield SystemCommand(
+            "Save answers", "Write an answers file for --answers (ctrl+o)", self.action_save_answers
+        )
+        yield SystemCommand("Review answers", "List every answer (ctrl+r)", self.action_review)
+        yield SystemCommand("Show ADR", "Preview the ADR", self.action_show_adr)
+        yield SystemCommand(
+            "Toggle light/dark theme", "Switch the colour theme (ctrl+t)", self.action_toggle_theme
+        )
+
+
+def load_inputs(args: argparse.Namespace) -> tuple[Knowledge, AnswersFile | None]:
+    """Knowledge and the answers file (with ``--set`` applied), loaded by the core."""
+    knowledge = load_knowledge(list(getattr(args, "knowledge", None) or []))
+    answers_path: Path | None = getattr(args, "answers", None)
+    if answers_path is None:
+        return knowledge, None
+    answers_file = load_answers_file(answers_path, knowledge)
+    overrides = getattr(args, "overrides", None) or []
+    if overrides:
+        from ..cli import apply_overrides
+
+        answers_file = apply_overrides(answers_file, overrides, knowledge)
+    return knowledge, answers_file
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    """Open the interview; ``EdaAdvisorError`` from loading propagates to the CLI (exit 2)."""
+    knowledge, answers_file = load_inputs(args)
+    app = AdvisorApp(knowledge, answers_file, options=args)
+    result = app.run()
+    return int(result or 0)
+
+
+def run(argv: list[str]) -> int:
+    """``edaadvisor`` with no ``--answers``: parse ``argv`` like the CLI and open the TUI."""
+    from ..cli import build_parser
+
+    return run_tui(build_parser().parse_args(argv))

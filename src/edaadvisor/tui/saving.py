@@ -1,0 +1,185 @@
+"""Saving the ADR and the answers file from the TUI, never over an existing file unasked.
+
+Where the ADR goes follows the CLI's options: ``--output PATH``, else ``--adr-dir`` (the
+given folder, or the repository's ADR folder when given bare), else a dialog proposing the
+repository's ADR folder and its next number. An existing file is replaced only after a
+confirm dialog, and then through ``write_file(force=True)``, which writes atomically.
+
+Rendering, ADR numbering and safe writing belong to ``edaadvisor.adr`` and
+``edaadvisor.core.files``; they are imported on first use so the interview starts without
+Jinja2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import App
+
+from ..core.answers import dump_answers
+from ..core.errors import EdaAdvisorError
+from ..core.report import Report, build_report
+from .screens.dialogs import ConfirmScreen, PathScreen
+from .session import Interview
+
+ANSWERS_DEFAULT = Path("edaadvisor-answers.yaml")
+ADR_FALLBACK_DIR = Path("docs/adr")
+
+_NUMBERED = re.compile(r"^(\d{1,6})-")
+
+
+def number_from_name(path: Path) -> int | None:
+    """``0007-use-events.md`` -> 7: a user who edits the proposed name keeps its number."""
+    match = _NUMBERED.match(path.name)
+    return int(match[1]) if match else None
+
+
+class SaveMixin(App[int]):
+    """The app's save actions; needs ``session`` and ``options`` from the app."""
+
+    session: Interview
+    options: argparse.Namespace
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def report(self) -> Report:
+        report = build_report(self.session.knowledge, self.session.answers_file())
+        return report
+
+    def render_adr_text(self, report: Report, *, number: int | None) -> str:
+        from ..adr.render import render_adr
+
+        template = getattr(self.options, "template", None) or "madr"
+        return render_adr(report, template=template, number=number)
+
+    def adr_title(self, report: Report) -> str:
+        from ..adr.render import adr_title
+
+        return adr_title(report)
+
+    # -- ADR ----------------------------------------------------------------------------------
+
+    def action_save_adr(self) -> None:
+        self._save_adr()
+
+    @work(exclusive=True, group="save")
+    async def _save_adr(self) -> None:
+        try:
+            report = self.report()
+            title = self.adr_title(report)
+            target, number, force = await self._adr_target(title)
+            if target is None:
+                return
+            text = self.render_adr_text(report, number=number)
+        except EdaAdvisorError as exc:
+            self.notify("\n".join(exc.lines), title="ADR not written", severity="error")
+            return
+        await self.write_safely(target, text, "ADR", force=force)
+
+    async def _adr_target(self, title: str) -> tuple[Path | None, int | None, bool]:
+        """Where the ADR goes, its number, and whether ``--force`` allows replacing it."""
+        output: Path | None = getattr(self.options, "output", None)
+        if output is not None:
+            return output, None, bool(getattr(self.options, "force", False))
+        adr_dir: Path | None = getattr(self.options, "adr_dir", None)
+        if adr_dir is not None:
+            directory = _find_adr_dir() if adr_dir == Path("") else adr_dir
+            if directory is not None:
+                number, path = _next_adr_path(directory, title)
+                return path, number, False
+            self.notify("No ADR folder found in this repository; choose where to write it.")
+        proposal, number = _propose(title)
+        chosen = await self.push_screen_wait(
+            PathScreen(
+                "Save the ADR",
+                "Write the ADR to this file (the repository's ADR folder and next number "
+                "are proposed):",
+                proposal,
+            )
+        )
+        if chosen is None:
+            return None, None, False
+        return chosen, number if chosen == proposal else number_from_name(chosen), False
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def action_save_answers(self) -> None:
+        self._save_answers()
+
+    @work(exclusive=True, group="save")
+    async def _save_answers(self) -> None:
+        proposal = getattr(self.options, "answers", None) or ANSWERS_DEFAULT
+        chosen = await self.push_screen_wait(
+            PathScreen(
+                "Save the answers",
+                "Write an answers file; 'edaadvisor --answers FILE' gives the same ADR again:",
+                proposal,
+            )
+        )
+        if chosen is None:
+            return
+        text = dump_answers(self.session.answers_file())
+        await self.write_safely(chosen, text, "answers file")
+
+    # -- writing ------------------------------------------------------------------------------
+
+    async def write_safely(
+        self, target: Path, text: str, what: str, *, force: bool = False
+    ) -> bool:
+        """Write ``text``; ask before replacing an existing file. True when written."""
+        from ..core.files import OverwriteRefused, write_file
+
+        for _attempt in range(2):
+            if not force and target.exists():
+                replace = await self.push_screen_wait(
+                    ConfirmScreen(
+                        "Replace the file?",
+                        f"{target} already exists. Replace it with this {what}?",
+                        "Replace",
+                        "Keep it",
+                    )
+                )
+                if not replace:
+                    self.notify(f"{target} was left untouched.", title=f"{what} not written")
+                    return False
+                force = True
+            try:
+                write_file(target, text, force=force)
+            except OverwriteRefused:
+                continue  # created between our check and the write: ask about the new one
+            except EdaAdvisorError as exc:
+                self.notify("\n".join(exc.lines), title=f"{what} not written", severity="error")
+                return False
+            self.notify(f"{what[0].upper()}{what[1:]} written to {target}", title="Saved")
+            return True
+        return False
+
+
+def _find_adr_dir() -> Path | None:
+    from ..adr.files import find_adr_dir
+
+    found: Path | None = find_adr_dir(Path.cwd())
+    return found
+
+
+def _next_adr_path(directory: Path, title: str) -> tuple[int | None, Path]:
+    from ..adr.files import next_adr_path
+
+    result: Any = next_adr_path(directory, title)
+    number, path = result
+    return number, Path(path)
+
+
+def _propose(title: str) -> tuple[Path, int | None]:
+    """The repository's ADR folder and next number, or ``docs/adr/0001-...`` without one."""
+    try:
+        directory = _find_adr_dir() or ADR_FALLBACK_DIR
+        number, path = _next_adr_path(directory, title)
+        return path, number
+    except (ImportError, EdaAdvisorError, OSError):
+        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "decision"
+        return Path(f"{slug}.md"), None

@@ -1,0 +1,119 @@
+"""The crash-safe state file: every answer is on disk before the next question appears.
+
+One JSON file in the user's state directory (``platformdirs.user_state_dir("edaadvisor")``,
+or ``$EDAADVISOR_STATE_DIR`` so tests and sandboxes can point it elsewhere). Writes go to a
+temporary file in the same directory, are flushed to disk, then renamed over the old file, so
+a kill at any instant leaves either the previous state or the new one, never half of either.
+
+A file that cannot be read (truncated by a full disk, edited by hand) is renamed aside rather
+than deleted or fatal: the user keeps whatever is in it and gets a fresh interview.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+STATE_ENV = "EDAADVISOR_STATE_DIR"
+STATE_FORMAT = 1
+FILE_NAME = "interview.json"
+
+
+def state_dir() -> Path:
+    override = os.environ.get(STATE_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("edaadvisor"))
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A state file that was read: its data and when it was written."""
+
+    data: dict[str, Any]
+    saved_at: str
+
+    @property
+    def answer_count(self) -> int:
+        answers = self.data.get("answers")
+        return len(answers) if isinstance(answers, dict) else 0
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    saved: Saved | None
+    message: str | None = None
+    """Set when a corrupt file was set aside: what happened and where the old file is now."""
+
+
+class StateStore:
+    """Reads and atomically writes the interview state file."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory if directory is not None else state_dir()
+        self.path = self.directory / FILE_NAME
+
+    def load(self) -> LoadResult:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return LoadResult(None)
+        except OSError as exc:
+            return LoadResult(None, f"Could not read the saved interview {self.path}: {exc}")
+        try:
+            document = json.loads(text)
+            if not isinstance(document, dict) or document.get("format") != STATE_FORMAT:
+                raise ValueError("not an edaadvisor state file of format 1")
+            data = document["interview"]
+            if not isinstance(data, dict):
+                raise ValueError("'interview' is not a mapping")
+            saved_at = str(document.get("saved_at", ""))
+        except (ValueError, KeyError) as exc:
+            return LoadResult(None, self._set_aside(exc))
+        return LoadResult(Saved(data, saved_at))
+
+    def _set_aside(self, reason: Exception) -> str:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}{self.path.suffix}")
+        try:
+            os.replace(self.path, aside)
+        except OSError as exc:
+            return f"The saved interview {self.path} is unreadable ({reason}) and stays: {exc}"
+        return (
+            f"The saved interview could not be read ({reason}); "
+            f"it was set aside as {aside} and a new interview starts."
+        )
+
+    def save(self, data: dict[str, Any]) -> None:
+        """Replace the state file atomically with ``data``."""
+        document = {
+            "format": STATE_FORMAT,
+            "saved_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "interview": data,
+        }
+        text = json.dumps(document, indent=1, ensure_ascii=False)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".interview-", suffix=".tmp", dir=self.directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                # the rename is only atomic if the data reached the disk before it
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    def clear(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
