@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
-from typing import Any
 
 from textual import work
 from textual.app import App
@@ -85,9 +84,11 @@ class SaveMixin(App[int]):
         output: Path | None = getattr(self.options, "output", None)
         if output is not None:
             return output, None, bool(getattr(self.options, "force", False))
-        adr_dir: Path | None = getattr(self.options, "adr_dir", None)
+        adr_dir: Path | bool | None = getattr(self.options, "adr_dir", None)
         if adr_dir is not None:
-            directory = _find_adr_dir() if adr_dir == Path("") else adr_dir
+            # a bare --adr-dir (True, or Path("") from older parsers) means "find the folder"
+            find = adr_dir is True or adr_dir == Path("")
+            directory = _find_adr_dir() if find else Path(str(adr_dir))
             if directory is not None:
                 number, path = _next_adr_path(directory, title)
                 return path, number, False
@@ -148,11 +149,15 @@ class SaveMixin(App[int]):
                     return False
                 force = True
             try:
+                # a folder named on the command line or typed in the dialog is created, as
+                # ``--adr-dir DIR`` does; write_file itself refuses a missing folder
+                target.parent.mkdir(parents=True, exist_ok=True)
                 write_file(target, text, force=force)
             except OverwriteRefused:
                 continue  # created between our check and the write: ask about the new one
-            except EdaAdvisorError as exc:
-                self.notify("\n".join(exc.lines), title=f"{what} not written", severity="error")
+            except (EdaAdvisorError, OSError) as exc:
+                lines = exc.lines if isinstance(exc, EdaAdvisorError) else [str(exc)]
+                self.notify("\n".join(lines), title=f"{what} not written", severity="error")
                 return False
             self.notify(f"{what[0].upper()}{what[1:]} written to {target}", title="Saved")
             return True
@@ -166,12 +171,10 @@ def _find_adr_dir() -> Path | None:
     return found
 
 
-def _next_adr_path(directory: Path, title: str) -> tuple[int | None, Path]:
+def _next_adr_path(directory: Path, title: str) -> tuple[int, Path]:
     from ..adr.files import next_adr_path
 
-    result: Any = next_adr_path(directory, title)
-    number, path = result
-    return number, Path(path)
+    return next_adr_path(directory, title)
 
 
 def _propose(title: str) -> tuple[Path, int | None]:

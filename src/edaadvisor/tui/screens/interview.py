@@ -76,9 +76,9 @@ class InterviewScreen(Screen[None]):
         view = self._view()
         await pane.mount(view)
         pane.scroll_home(animate=False)
+        # focusing the new answer also refreshes the footer (Back greys out on the first)
         view.focus_answer()
         self._update_progress()
-        self.refresh_bindings()
         self.advisor.persist()
 
     async def reload(self, session: Interview) -> None:

@@ -87,6 +87,11 @@ class ChoiceSet(RadioSet):
         if self.pressed_index >= 0:
             self._selected = self.pressed_index
 
+    @property
+    def highlighted_index(self) -> int | None:
+        """The option the cursor is on (which ``enter`` would choose)."""
+        return self._selected
+
     def watch__selected(self) -> None:
         super().watch__selected()
         if self._selected is not None:
