@@ -8,7 +8,10 @@ Findings, each one line ``file:line: item: reason [kind]``:
                                  result is the same for every answer in the domain
 ``never-fires``                  a rule or red flag whose condition no answers can satisfy
 ``shadowed``                     every time the rule fires, a stronger rule (or an equally
-                                 strong, more cautious one) fires too, so it never decides
+                                 strong, more cautious one) with another verdict fires too, so
+                                 its verdict never stands. A weaker rule that only ever agrees
+                                 with a stronger one is corroboration (the report lists it as
+                                 overridden), not a defect, and is not reported
 ``contradiction``                two equally strong rules with different verdicts can fire for
                                  the same answers (the engine then silently picks caution)
 ``gap``                          a topic left on its fallback although every question it
@@ -238,7 +241,7 @@ def _rule_findings(
         fired = [r for r in rules if r.check(answers, verdicts) is True]
         for rule in fired:
             fired_ever.add(rule.id)
-            if not any(_beats(other, rule) for other in fired):
+            if not any(_beats(other, rule) and other.verdict != rule.verdict for other in fired):
                 decides.add(rule.id)
         for one, two in combinations(fired, 2):
             if one.rank == two.rank and one.verdict != two.verdict:
@@ -250,7 +253,10 @@ def _rule_findings(
             why = "no combination of answers makes its condition true"
             findings.append(Finding(where, f"rule {rule.id}", why, "never-fires"))
         elif rule.id not in decides:
-            why = "whenever it fires, a stronger or equally strong more cautious rule fires too"
+            why = (
+                "whenever it fires, a stronger (or equally strong, more cautious) rule with "
+                "another verdict fires too, so its verdict never stands"
+            )
             findings.append(Finding(where, f"rule {rule.id}", why, "shadowed"))
     by_id = {r.id: r for r in rules}
     for (a, b), answers in together.items():
