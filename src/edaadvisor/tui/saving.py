@@ -93,7 +93,7 @@ class SaveMixin(App[int]):
                 number, path = _next_adr_path(directory, title)
                 return path, number, False
             self.notify("No ADR folder found in this repository; choose where to write it.")
-        proposal, number = _propose(title)
+        proposal, proposed_number = _propose(title)
         chosen = await self.push_screen_wait(
             PathScreen(
                 "Save the ADR",
@@ -104,7 +104,9 @@ class SaveMixin(App[int]):
         )
         if chosen is None:
             return None, None, False
-        return chosen, number if chosen == proposal else number_from_name(chosen), False
+        if chosen == proposal:
+            return chosen, proposed_number, False
+        return chosen, number_from_name(chosen), False
 
     # -- answers ------------------------------------------------------------------------------
 
@@ -179,10 +181,14 @@ def _next_adr_path(directory: Path, title: str) -> tuple[int, Path]:
 
 def _propose(title: str) -> tuple[Path, int | None]:
     """The repository's ADR folder and next number, or ``docs/adr/0001-...`` without one."""
+    directory = _find_adr_dir() or ADR_FALLBACK_DIR
+    number, path = _next_adr_path(directory, title)
+    return _relative(path), number
+
+
+def _relative(path: Path) -> Path:
+    """Shown relative to the working directory when below it: shorter to read and edit."""
     try:
-        directory = _find_adr_dir() or ADR_FALLBACK_DIR
-        number, path = _next_adr_path(directory, title)
-        return path, number
-    except (ImportError, EdaAdvisorError, OSError):
-        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "decision"
-        return Path(f"{slug}.md"), None
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
