@@ -93,9 +93,26 @@ def knowledge_data(knowledge: Knowledge) -> dict[str, Any]:
         "version": knowledge.version,
         "digest": knowledge.digest,
         "packs": [
-            {"name": p.name, "version": p.version, "digest": p.digest} for p in knowledge.packs
+            {
+                "name": p.name,
+                "version": p.version,
+                "digest": p.digest,
+                # what the pack contributes, so a reader sees which advice is local policy
+                "rules": _layer_items(knowledge, p.source, "rule"),
+                "red_flags": _layer_items(knowledge, p.source, "red_flag"),
+            }
+            for p in knowledge.packs
         ],
     }
+
+
+def _layer_items(knowledge: Knowledge, source: str, kind: str) -> list[str]:
+    prefix = f"{source}/"
+    return [
+        key.split(":", 1)[1]
+        for key, where in knowledge.origin.items()
+        if key.startswith(f"{kind}:") and where.startswith(prefix)
+    ]
 
 
 def decision_data(decision: Decision) -> dict[str, Any]:
