@@ -156,7 +156,14 @@ class CompiledKnowledge:
             for dep in self.deps[topic]:
                 topics.update(self.topic_closure.get(dep, [dep]))
             self.topic_closure[topic] = [t for t in self.order if t in topics]
-            read = {q for t in topics for rule in self.rules[t] for q in rule.questions}
+            # unknown ids (reported by the loader) have no domain to try values from
+            read = {
+                q
+                for t in topics
+                for rule in self.rules[t]
+                for q in rule.questions
+                if q in knowledge.questions
+            }
             self.question_closure[topic] = sorted(read, key=self._question_key)
         self.readers: dict[str, list[str]] = {q: [] for q in knowledge.questions}
         for topic in self.order:

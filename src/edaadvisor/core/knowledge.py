@@ -131,11 +131,13 @@ def load_knowledge_leniently(
     if not problems:
         cycle = _topic_cycle(knowledge)
         if cycle:
+            # point at a rule that closes the loop, so the message leads to a line to edit
+            rule = next(r for r in knowledge.rules_for(cycle[0]) if cycle[1] in r.when.topics())
             problems.append(
-                Problem(
-                    "rules make topic verdicts depend on each other in a cycle: "
-                    + " -> ".join(cycle),
-                    layers[0].source,
+                _at(
+                    knowledge.origin[f"rule:{rule.id}"],
+                    f"(rule {rule.id}) rules make topic verdicts depend on each other in a "
+                    f"cycle: {' -> '.join(cycle)}",
                 )
             )
     return knowledge, problems
