@@ -123,7 +123,13 @@ def _assert_named(error: KnowledgeError, *words: str) -> None:
             "two_operators",
             ["two_operators/rules.yaml:5:", "pack.two-operators", "exactly one of", "got ge, le"],
         ),
-        ("cycle", ["cycle", "event_driven -> cqrs -> event_driven"]),
+        (
+            "cycle",
+            [
+                "cycle/rules.yaml:2:", "pack.cycle-a",
+                "in a cycle: event_driven -> cqrs -> event_driven",
+            ],
+        ),
         (
             "visibility",
             ["visibility/questions.yaml:2:", "region_count", "'multi_region'", "not asked before"],
