@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from ..core.answers import AnswersFile, load_answers_file
 from ..core.errors import EdaAdvisorError
@@ -26,10 +26,7 @@ from ..core.knowledge import Knowledge, load_knowledge
 from ..core.report import WhatIf
 from .commands import QuestionCommands
 from .saving import SaveMixin
-from .screens.adr import AdrScreen
-from .screens.dialogs import ConfirmScreen
 from .screens.interview import InterviewScreen
-from .screens.review import ReviewScreen
 from .session import Interview
 from .state import LoadResult, StateStore
 
@@ -40,7 +37,8 @@ LIGHT_THEME = "textual-light"
 class AdvisorApp(SaveMixin, App[int]):
     """edaadvisor's interview. ``options`` are the CLI's parsed arguments (output paths etc.)."""
 
-    CSS_PATH = "edaadvisor.tcss"
+    # absolute, so subclasses defined elsewhere (tests, the benchmark) find it too
+    CSS_PATH = Path(__file__).with_name("edaadvisor.tcss")
     TITLE = "edaadvisor"
     COMMANDS: ClassVar[set[Any]] = App.COMMANDS | {QuestionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -76,6 +74,8 @@ class AdvisorApp(SaveMixin, App[int]):
             )
         saved = self._saved.saved
         if saved is not None and (saved.answer_count or saved.data.get("dont_know")):
+            from .screens.dialogs import ConfirmScreen
+
             when = saved.saved_at.replace("T", " ")[:16] or "earlier"
             origin = saved.data.get("source")
             started = f", started from {origin}" if origin else ""
@@ -136,6 +136,10 @@ class AdvisorApp(SaveMixin, App[int]):
     # -- navigation ---------------------------------------------------------------------------
 
     def action_review(self) -> None:
+        # review, ADR and dialog screens are imported on first use: the first question
+        # must not wait for DataTable, Markdown and its syntax highlighter
+        from .screens.review import ReviewScreen
+
         if isinstance(self.screen, ReviewScreen):
             return
         self._back_to_interview()
@@ -146,6 +150,8 @@ class AdvisorApp(SaveMixin, App[int]):
             await self.jump_to(question_id)
 
     def action_show_adr(self) -> None:
+        from .screens.adr import AdrScreen
+
         try:
             report = self.report()
             text = self.render_adr_text(report, number=None)
@@ -170,8 +176,8 @@ class AdvisorApp(SaveMixin, App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save_answers" and not (self.session.answers or self.session.dont_know):
             return None  # greyed: nothing to save yet
-        # no second save dialog on top of a confirm dialog
-        busy = isinstance(self.screen, ConfirmScreen)
+        # no second save dialog on top of a dialog
+        busy = isinstance(self.screen, ModalScreen)
         return not (busy and action in ("save_adr", "save_answers"))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

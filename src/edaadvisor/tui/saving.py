@@ -22,7 +22,6 @@ from textual.app import App
 from ..core.answers import dump_answers
 from ..core.errors import EdaAdvisorError
 from ..core.report import Report, build_report
-from .screens.dialogs import ConfirmScreen, PathScreen
 from .session import Interview
 
 ANSWERS_DEFAULT = Path("edaadvisor-answers.yaml")
@@ -93,6 +92,8 @@ class SaveMixin(App[int]):
                 number, path = _next_adr_path(directory, title)
                 return path, number, False
             self.notify("No ADR folder found in this repository; choose where to write it.")
+        from .screens.dialogs import PathScreen
+
         proposal, proposed_number = _propose(title)
         chosen = await self.push_screen_wait(
             PathScreen(
@@ -115,6 +116,8 @@ class SaveMixin(App[int]):
 
     @work(exclusive=True, group="save")
     async def _save_answers(self) -> None:
+        from .screens.dialogs import PathScreen
+
         proposal = getattr(self.options, "answers", None) or ANSWERS_DEFAULT
         chosen = await self.push_screen_wait(
             PathScreen(
@@ -135,6 +138,7 @@ class SaveMixin(App[int]):
     ) -> bool:
         """Write ``text``; ask before replacing an existing file. True when written."""
         from ..core.files import OverwriteRefused, write_file
+        from .screens.dialogs import ConfirmScreen
 
         for _attempt in range(2):
             if not force and target.exists():

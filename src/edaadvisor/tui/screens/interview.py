@@ -53,7 +53,6 @@ class InterviewScreen(Screen[None]):
                 yield ProgressBar(show_eta=False, show_percentage=False, id="progress")
                 yield self._view()
             yield ReasoningPanel(self.session.knowledge, widget_id="reasoning")
-        yield Footer(compact=True)
 
     def _view(self) -> QuestionView:
         s = self.session
@@ -66,6 +65,12 @@ class InterviewScreen(Screen[None]):
         self._update_progress()
         self.refresh_reasoning(mark_changes=False)
         self.query_one(QuestionView).focus_answer()
+        # the question first; the topic list and the footer (dozens of widgets) a frame later
+        self.call_after_refresh(self._build_rest)
+
+    async def _build_rest(self) -> None:
+        await self.mount(Footer(compact=True))
+        await self.query_one(ReasoningPanel).build()
 
     # -- display ------------------------------------------------------------------------------
 

@@ -8,7 +8,6 @@ user sees the consequence of what they just said.
 from __future__ import annotations
 
 from textual import on
-from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import OptionList, Static
@@ -28,6 +27,9 @@ VERDICT_STYLE: dict[str, tuple[str, str, str]] = {
 
 UNDECIDED = ("?", "$text-muted", "undecided")
 
+RED_FLAGS = "__red_flags__"
+"""Option id of the last entry, which lists the red flags instead of a topic's reasons."""
+
 
 def verdict_look(decision: Decision) -> tuple[str, str, str]:
     """Glyph, colour and words; "undecided" when only the fallback stands for lack of answers."""
@@ -37,7 +39,12 @@ def verdict_look(decision: Decision) -> tuple[str, str, str]:
 
 
 class ReasoningPanel(Vertical):
-    """Topic list with verdict marks above; the selected topic's reasons below."""
+    """Topic list with verdict marks above; the selected topic's reasons below.
+
+    The panel starts as an empty frame and fills itself right after the first question has
+    been drawn (:meth:`build`): the question is what the user waits for, and composing the
+    topic list first would delay it.
+    """
 
     def __init__(self, knowledge: Knowledge, *, widget_id: str | None = None) -> None:
         super().__init__(id=widget_id)
@@ -47,16 +54,23 @@ class ReasoningPanel(Vertical):
         self.what_if: dict[str, list[WhatIf]] = {}
         self.border_title = "Live verdicts"
 
-    def compose(self) -> ComposeResult:
-        yield OptionList(
+    @property
+    def built(self) -> bool:
+        return bool(self.children)
+
+    async def build(self) -> None:
+        """Mount the topic list and the reasons, then show the latest evaluation."""
+        if self.built:
+            return
+        topics = OptionList(
             *[Option(topic.title, id=topic.id) for topic in self.knowledge.topics.values()],
+            Option("Red flags", id=RED_FLAGS),
             id="topics",
         )
-        with VerticalScroll(id="why-scroll"):
-            yield Static("", id="why")
-
-    def on_mount(self) -> None:
-        self.query_one("#topics", OptionList).highlighted = 0
+        await self.mount_all([topics, VerticalScroll(Static("", id="why"), id="why-scroll")])
+        topics.highlighted = 0
+        if self.evaluation is not None:
+            self.show(self.evaluation, self.changed, self.what_if)
 
     @property
     def selected_topic(self) -> str:
@@ -74,11 +88,19 @@ class ReasoningPanel(Vertical):
         self.evaluation = evaluation
         self.changed = changed or set()
         self.what_if = what_if or {}
+        if not self.built:
+            return  # build() shows it
         topics = self.query_one("#topics", OptionList)
         for index, (topic_id, decision) in enumerate(evaluation.decisions.items()):
             topics.replace_option_prompt_at_index(index, self._prompt(topic_id, decision))
-        recommended = sum(1 for d in evaluation.decisions.values() if d.verdict == "recommend")
         flags = len(evaluation.red_flags)
+        topics.replace_option_prompt(
+            RED_FLAGS,
+            Content.from_markup(
+                f"[{'$text-error' if flags else '$text-muted'}]⚑[/] Red flags ($n)", n=flags
+            ),
+        )
+        recommended = sum(1 for d in evaluation.decisions.values() if d.verdict == "recommend")
         self.border_subtitle = (
             f"{recommended} recommended · {flags} red flag{'' if flags == 1 else 's'}"
         )
@@ -103,6 +125,9 @@ class ReasoningPanel(Vertical):
     def _show_why(self, topic_id: str) -> None:
         if self.evaluation is None:
             return
+        if topic_id == RED_FLAGS:
+            self._show_red_flags(self.evaluation)
+            return
         decision = self.evaluation.decisions[topic_id]
         glyph, colour, words = verdict_look(decision)
         parts = [
@@ -115,12 +140,13 @@ class ReasoningPanel(Vertical):
             Content(decision.summary),
         ]
         for finding in decision.deciding:
+            # the summary is already shown above; the rationale is what teaches
             parts.append(
                 Content.from_markup(
                     "[$text-muted]rule[/] [b]$id[/b] [$text-muted]($strength)[/]\n$why",
                     id=finding.rule.id,
                     strength=finding.rule.strength,
-                    why=finding.rule.summary,
+                    why=" ".join(finding.rule.rationale.split()),
                 )
             )
         if decision.overridden:
@@ -139,3 +165,22 @@ class ReasoningPanel(Vertical):
                 )
             )
         self.query_one("#why", Static).update(Content("\n\n").join(parts))
+
+    def _show_red_flags(self, evaluation: Evaluation) -> None:
+        if not evaluation.red_flags:
+            text = Content.from_markup("[b]Red flags[/b]\n\nNone of the red flags applies yet.")
+        else:
+            text = Content("\n\n").join(
+                [
+                    Content.from_markup("[b]Red flags[/b]: watch these"),
+                    *(
+                        Content.from_markup(
+                            "[$text-error]⚑[/] [b]$title[/b]\n$fix",
+                            title=hit.flag.title,
+                            fix=" ".join(hit.flag.mitigation.split()),
+                        )
+                        for hit in evaluation.red_flags
+                    ),
+                ]
+            )
+        self.query_one("#why", Static).update(text)
