@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from conftest import EXAMPLES
 from edaadvisor.core import load_knowledge
 from edaadvisor.core.answers import load_answers_file
 from edaadvisor.tui.app import AdvisorApp
