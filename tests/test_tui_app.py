@@ -299,3 +299,16 @@ async def test_adr_dir_option_writes_the_next_numbered_adr(
 
 def test_state_directory_follows_the_environment(tmp_path: Path) -> None:
     assert StateStore().directory == Path(os.environ["EDAADVISOR_STATE_DIR"])
+
+
+async def test_command_palette_jumps_to_a_question(knowledge: Knowledge) -> None:
+    app = make_app(knowledge)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"partitions")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert current(app) == "partitions"
