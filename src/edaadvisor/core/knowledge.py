@@ -2,7 +2,8 @@
 
 A knowledge folder holds YAML files (any file may carry ``questions``, ``topics``, ``rules`` and
 ``red_flags``) plus one metadata file: ``knowledge.yaml`` for the base, ``pack.yaml`` for a pack.
-Everything is checked here, once: shapes by pydantic, then references between files. A broken
+Everything is checked here, once: shapes by pydantic, then references between files
+(``references.py``). A broken
 file is reported with file, line, rule id and reason, never a traceback.
 """
 
@@ -17,9 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .conditions import AnswerTest, PairTest, VerdictTest, _Node
 from .errors import KnowledgeError, Problem
 from .model import KnowledgeFile, Question, RedFlag, Rule, Topic
+from .references import _at, _topic_cycle, reference_problems, visibility_problems
 from .resources import knowledge_dir
 from .yamlsafe import YamlDocument, parse_yaml
 
@@ -348,131 +349,3 @@ def _clash(noun: str, item_id: str, first: str, depth: int, kind: str) -> str:
     # answers files and ADRs already committed rely on a question's domain and a topic's
     # meaning, so a pack may add its own but never quietly redefine a shipped one
     return f"{message}; a pack adds {kind} under new ids, it cannot change a shipped {noun}"
-
-
-def _at(where: str, message: str) -> Problem:
-    source, _, line = where.rpartition(":")
-    if source and line.isdigit():
-        return Problem(message, source, line=int(line))
-    return Problem(message, where)
-
-
-def check_references(knowledge: Knowledge) -> None:
-    """Every id a condition names exists and every compared value is in its domain."""
-    problems = reference_problems(knowledge) + visibility_problems(knowledge)
-    if problems:
-        raise KnowledgeError(problems)
-
-
-def reference_problems(knowledge: Knowledge) -> list[Problem]:
-    """Unknown question and topic ids, and compared values outside a question's domain."""
-    problems: list[Problem] = []
-    for question in knowledge.questions.values():
-        if question.visible_when is not None:
-            where = knowledge.origin[f"question:{question.id}"]
-            for problem in _condition_problems(
-                question.visible_when, knowledge, allow_topics=False
-            ):
-                problems.append(_at(where, f"(question {question.id}) visible_when: {problem}"))
-    for rule in knowledge.rules:
-        where = knowledge.origin[f"rule:{rule.id}"]
-        if rule.topic not in knowledge.topics:
-            problems.append(
-                _at(
-                    where,
-                    f"(rule {rule.id}) topic {rule.topic!r} does not exist; "
-                    f"topics: {', '.join(knowledge.topics)}",
-                )
-            )
-        for problem in _condition_problems(rule.when, knowledge, allow_topics=True):
-            problems.append(_at(where, f"(rule {rule.id}) when: {problem}"))
-    for flag in knowledge.red_flags:
-        where = knowledge.origin[f"red_flag:{flag.id}"]
-        for problem in _condition_problems(flag.when, knowledge, allow_topics=True):
-            problems.append(_at(where, f"(red flag {flag.id}) when: {problem}"))
-    return problems
-
-
-def visibility_problems(knowledge: Knowledge) -> list[Problem]:
-    """A question's visibility may read only questions asked before it (so it cannot cycle)."""
-    problems: list[Problem] = []
-    earlier: list[str] = []
-    for question in knowledge.questions.values():
-        if question.visible_when is not None:
-            where = knowledge.origin[f"question:{question.id}"]
-            for ref in question.visible_when.questions():
-                if ref in knowledge.questions and ref not in earlier:
-                    problems.append(
-                        _at(
-                            where,
-                            f"(question {question.id}) visible_when reads "
-                            f"{ref!r}, which is not asked before it",
-                        )
-                    )
-        earlier.append(question.id)
-    return problems
-
-
-def _condition_problems(condition: _Node, knowledge: Knowledge, *, allow_topics: bool) -> list[str]:
-    found: list[str] = []
-    for node in condition.walk():
-        if isinstance(node, VerdictTest):
-            if not allow_topics:
-                found.append(f"a question's visibility cannot depend on a verdict ({node.topic})")
-            elif node.topic not in knowledge.topics:
-                found.append(f"unknown topic {node.topic!r}")
-        if isinstance(node, PairTest):
-            for ref in node.answers:
-                kind = knowledge.questions[ref].type if ref in knowledge.questions else None
-                if kind is None:
-                    found.append(f"unknown question {ref!r}")
-                elif node.op not in ("eq", "ne") and kind != "int":
-                    found.append(f"{node.op} compares numbers, but {ref!r} is a {kind} question")
-        if not isinstance(node, AnswerTest):
-            continue
-        question = knowledge.questions.get(node.answer)
-        if question is None:
-            found.append(f"unknown question {node.answer!r}")
-            continue
-        op, operand = node.operator, node.operand
-        if op == "known":
-            continue
-        if op in ("gt", "ge", "lt", "le") and question.type != "int":
-            found.append(
-                f"{op} compares numbers, but {node.answer!r} is a {question.type} question"
-            )
-            continue
-        values = operand if isinstance(operand, list) else [operand]
-        for value in values:
-            if op not in ("gt", "ge", "lt", "le") and not question.accepts(value):
-                found.append(
-                    f"{value!r} is not an answer to {node.answer!r} ({question.domain_text()})"
-                )
-    return found
-
-
-def _topic_cycle(knowledge: Knowledge) -> list[str]:
-    deps = {t: _topic_deps(knowledge.rules_for(t)) for t in knowledge.topics}
-    state: dict[str, int] = {}
-    stack: list[str] = []
-
-    def visit(topic: str) -> list[str]:
-        state[topic] = 1
-        stack.append(topic)
-        for dep in deps.get(topic, []):
-            if state.get(dep) == 1:
-                return [*stack[stack.index(dep) :], dep]
-            if dep not in state:
-                found = visit(dep)
-                if found:
-                    return found
-        stack.pop()
-        state[topic] = 2
-        return []
-
-    for topic in knowledge.topics:
-        if topic not in state:
-            found = visit(topic)
-            if found:
-                return found
-    return []
