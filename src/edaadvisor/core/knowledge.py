@@ -3,8 +3,8 @@
 A knowledge folder holds YAML files (any file may carry ``questions``, ``topics``, ``rules`` and
 ``red_flags``) plus one metadata file: ``knowledge.yaml`` for the base, ``pack.yaml`` for a pack.
 Everything is checked here, once: shapes by pydantic, then references between files
-(``references.py``). A broken
-file is reported with file, line, rule id and reason, never a traceback.
+(``references.py``). A broken file is reported with file, line, rule id and reason, never a
+traceback.
 """
 
 from __future__ import annotations
