@@ -127,3 +127,11 @@ def test_what_if_is_deterministic(tmp_path: Path) -> None:
     first = run_cli("--answers", str(EXAMPLES / "order-fulfilment.yaml"), "--format", "json")
     second = run_cli("--answers", str(EXAMPLES / "order-fulfilment.yaml"), "--format", "json")
     assert first.stdout == second.stdout
+
+
+def test_the_tui_entry_point_gives_the_same_answer_as_the_report(knowledge: Knowledge) -> None:
+    from edaadvisor.core.whatif import what_if
+
+    answers = load_answers_file(EXAMPLES / "loyalty-points.yaml", knowledge).answers
+    verdicts = evaluate(knowledge, answers).verdicts
+    assert what_if(knowledge, answers) == compute_what_if(knowledge, answers, verdicts)

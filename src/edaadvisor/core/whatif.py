@@ -187,6 +187,12 @@ def compute_what_if(
     return result
 
 
+def what_if(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str, list[WhatIf]]:
+    """``compute_what_if`` for callers without an evaluation at hand (the TUI, per keystroke)."""
+    compiled = CompiledKnowledge(knowledge)
+    return compute_what_if(knowledge, answers, compiled.verdicts(answers), compiled=compiled)
+
+
 def _value_words(question: Question, value: Any) -> str:
     if question.type == "enum":
         return f"“{question.label_of(value)}”"
