@@ -34,9 +34,9 @@ GROUPS = ("recommend", "advise_against", "consider", "not_applicable")
 def adr_title(report: Report) -> str:
     """The ADR's title as plain text: the answers file's ``adr.title``, else the outcome."""
     meta = report.answers_file.adr
-    if meta.title:
+    if meta.title and one_line(meta.title):
         return one_line(meta.title)
-    subject = one_line(report.project) if report.project else "this system"
+    subject = _project(report) or "this system"
     verdict = report.decisions["event_driven"].verdict if "event_driven" in report.decisions else ""
     lead = {
         "recommend": "Adopt event-driven architecture for",
@@ -44,6 +44,11 @@ def adr_title(report: Report) -> str:
         "consider": "Weigh event-driven architecture for",
     }.get(verdict, "Event-driven architecture for")
     return f"{lead} {subject}"
+
+
+def _project(report: Report) -> str | None:
+    """The project name on one line, or None when there is none (or nothing printable)."""
+    return one_line(report.project or "") or None
 
 
 def adr_date(report: Report) -> dt.date:
@@ -97,7 +102,7 @@ def build_context(report: Report, *, number: int | None = None) -> dict[str, Any
     title = adr_title(report)
     date = adr_date(report).isoformat()
     status = meta.status or "proposed"
-    deciders = [one_line(d) for d in meta.deciders]
+    deciders = [name for name in map(one_line, meta.deciders) if name]
     verdicts = {t: d.verdict for t, d in report.decisions.items()}
     topics = {t: _topic(report, d) for t, d in report.decisions.items()}
 
@@ -106,7 +111,7 @@ def build_context(report: Report, *, number: int | None = None) -> dict[str, Any
         front["decision-makers"] = deciders
     front["edaadvisor"] = provenance(report)
 
-    subject = md_escape(one_line(report.project)) if report.project else "this system"
+    subject = md_escape(_project(report) or "this system")
     broker = report.answers.get("broker")
     broker_label = answer_label(knowledge, "broker", broker) if broker else None
     diagrams = [
@@ -131,7 +136,7 @@ def build_context(report: Report, *, number: int | None = None) -> dict[str, Any
         "deciders": [md_escape(d) for d in deciders],
         "deciders_text": deciders,
         "project": subject,
-        "project_text": one_line(report.project) if report.project else None,
+        "project_text": _project(report),
         "front_matter": yaml_block(front),
         "provenance": yaml_block({"edaadvisor": provenance(report)}),
         "knowledge": {
@@ -169,14 +174,18 @@ def build_context(report: Report, *, number: int | None = None) -> dict[str, Any
             for p in report.evaluation.possible_red_flags
         ],
         "revisit": [
-            f"{t['title']} would become {VERDICT_WORDS.get(w['verdict'], w['verdict'])} "
-            f"if {clause(w['description'])}."
+            {"title": t["title"], "changes": [_what_if_line(w) for w in t["what_if"]]}
             for t in topics.values()
-            for w in t["what_if"]
+            if t["what_if"]
         ],
         "unanswered": _unanswered(report),
         "rule_references": _rule_references(report),
     }
+
+
+def _what_if_line(what_if: dict[str, str]) -> str:
+    condition = clause(what_if["description"]).removeprefix("if ")
+    return f"{VERDICT_WORDS.get(what_if['verdict'], what_if['verdict'])} if {condition}"
 
 
 def _saga_caption(verdicts: dict[str, str]) -> str:
