@@ -23,7 +23,6 @@ from textual.screen import ModalScreen, Screen
 from ..core.answers import AnswersFile, load_answers_file
 from ..core.errors import EdaAdvisorError
 from ..core.knowledge import Knowledge, load_knowledge
-from ..core.report import WhatIf
 from .commands import QuestionCommands
 from .saving import SaveMixin
 from .screens.interview import InterviewScreen
@@ -117,21 +116,6 @@ class AdvisorApp(SaveMixin, App[int]):
             self.store.save(self.session.to_state())
         except OSError as exc:
             self.notify(f"Could not save progress to {self.store.path}: {exc}", severity="error")
-
-    def what_if(self, session: Interview) -> dict[str, list[WhatIf]]:
-        """Counterfactuals per topic, when the core provides them (``core.whatif``)."""
-        try:
-            from ..core import whatif
-        except ImportError:
-            return {}
-        analyse = getattr(whatif, "what_if", None)
-        if analyse is None:
-            return {}
-        try:
-            result: dict[str, list[WhatIf]] = analyse(self.knowledge, session.answers)
-        except (TypeError, ValueError):
-            return {}
-        return result
 
     # -- navigation ---------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from ..core.answers import AdrMeta, AnswersFile, validate_answers
 from ..core.engine import Evaluation, evaluate
 from ..core.knowledge import Knowledge
 from ..core.model import Question
+from ..core.report import WhatIf
+from ..core.whatif import compute_what_if
 
 
 @dataclass
@@ -137,6 +139,10 @@ class Interview:
 
     def evaluate(self) -> Evaluation:
         return evaluate(self.knowledge, self.answers)
+
+    def what_if(self, evaluation: Evaluation) -> dict[str, list[WhatIf]]:
+        """The smallest answer changes that would move each verdict (the core's search)."""
+        return compute_what_if(self.knowledge, self.answers, evaluation.verdicts)
 
     def answers_file(self) -> AnswersFile:
         """What ``--answers`` would read: the same answers give the same ADR."""

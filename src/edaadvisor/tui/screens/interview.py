@@ -111,7 +111,7 @@ class InterviewScreen(Screen[None]):
         changed = {t for t, v in verdicts.items() if self._verdicts.get(t) != v}
         self._verdicts = verdicts
         self.query_one(ReasoningPanel).show(
-            evaluation, changed if mark_changes else set(), self.advisor.what_if(self.session)
+            evaluation, changed if mark_changes else set(), self.session.what_if(evaluation)
         )
 
     # -- answers ------------------------------------------------------------------------------

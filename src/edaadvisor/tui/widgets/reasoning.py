@@ -161,7 +161,10 @@ class ReasoningPanel(Vertical):
         for item in self.what_if.get(topic_id, [])[:3]:
             parts.append(
                 Content.from_markup(
-                    "[$text-muted]what if:[/] $d → $v", d=item.description, v=item.verdict
+                    # descriptions read "if the answer to ... were ...", so lead with the verdict
+                    "[$text-muted]would be[/] [b]$v[/b] $d",
+                    d=item.description,
+                    v=VERDICT_STYLE.get(item.verdict, ("", "", item.verdict))[2],
                 )
             )
         self.query_one("#why", Static).update(Content("\n\n").join(parts))
