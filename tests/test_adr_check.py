@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from conftest import EXAMPLES, REPO, run_cli
 
 ORDER = str(EXAMPLES / "order-fulfilment.yaml")

@@ -1,4 +1,4 @@
-"""Writing the ADR into a repository: atomic, never over an existing file, numbered like adr-tools."""
+"""Writing the ADR into a repository: atomic, no silent overwrite, numbered like adr-tools."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, run_cli
 
+from conftest import EXAMPLES, run_cli
 from edaadvisor.adr.files import find_adr_dir, next_adr_path
 from edaadvisor.core.errors import EdaAdvisorError
 from edaadvisor.core.files import write_file
