@@ -27,17 +27,22 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "order-fulfilment.yaml"
 
+# Both children stop at the first frame Textual writes out (App._display, private but the one
+# place a frame leaves the app) that shows what the user waits for: any screen for the empty
+# app, the interview with its question for edaadvisor.
 EMPTY_CHILD = """
 import sys, time
 from textual.app import App
 
 class Empty(App[None]):
-    def on_mount(self) -> None:
-        self.call_after_refresh(self.done)
+    shown = False
 
-    def done(self) -> None:
-        print(time.time(), file=sys.stderr)
-        self.exit()
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        if renderable is not None and not self._batch_count and not self.shown:
+            self.shown = True
+            print(time.time(), file=sys.stderr)
+            self.exit()
 
 Empty().run(headless=True, size=(80, 24))
 """
@@ -48,17 +53,15 @@ from edaadvisor.tui.app import AdvisorApp, load_inputs
 from edaadvisor.tui.widgets.question import QuestionView
 
 class Probe(AdvisorApp):
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.call_after_refresh(self.check)
+    shown = False
 
-    def check(self) -> None:
-        # done once the first question's widget is mounted and a refresh has drawn it
-        if self.screen.query(QuestionView):
-            print(time.time(), file=sys.stderr)
-            self.exit()
-        else:
-            self.call_after_refresh(self.check)
+    def _display(self, screen, renderable):
+        super()._display(screen, renderable)
+        if renderable is not None and not self._batch_count and not self.shown:
+            if screen.query(QuestionView):
+                self.shown = True
+                print(time.time(), file=sys.stderr)
+                self.exit()
 
 args = argparse.Namespace(answers=None, knowledge=[], overrides=[])
 knowledge, answers = load_inputs(args)

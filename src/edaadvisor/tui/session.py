@@ -17,7 +17,6 @@ from ..core.engine import Evaluation, evaluate
 from ..core.knowledge import Knowledge
 from ..core.model import Question
 from ..core.report import WhatIf
-from ..core.whatif import compute_what_if
 
 
 @dataclass
@@ -142,6 +141,9 @@ class Interview:
 
     def what_if(self, evaluation: Evaluation) -> dict[str, list[WhatIf]]:
         """The smallest answer changes that would move each verdict (the core's search)."""
+        # imported on first use: the first question should not wait for it
+        from ..core.whatif import compute_what_if
+
         return compute_what_if(self.knowledge, self.answers, evaluation.verdicts)
 
     def answers_file(self) -> AnswersFile:
