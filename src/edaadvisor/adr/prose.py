@@ -102,13 +102,19 @@ def _services(v: Any, a: Mapping[str, Any]) -> str:
 
 def _crud(v: Any, a: Mapping[str, Any]) -> str:
     if v:
-        return "Its domain is plain create, read, update and delete, with no workflow that spans services."  # noqa: E501
+        return (
+            "Its domain is plain create, read, update and delete, "
+            "with no workflow that spans services."
+        )
     return "Its business processes span services; it is more than records edited and read back."
 
 
 def _consistency(v: Any, a: Mapping[str, Any]) -> str:
     if v == "strong":
-        return "Operations must be atomic across services: no window where two services disagree is acceptable."  # noqa: E501
+        return (
+            "Operations must be atomic across services: "
+            "no window where two services disagree is acceptable."
+        )
     lag = a.get("consistency_lag_seconds")
     delay = f"within {_count(lag, 'second', 'seconds')}" if lag is not None else "after a delay"
     return (
@@ -146,7 +152,9 @@ def _audit(v: Any, a: Mapping[str, Any]) -> str:
     if not v:
         return "Nothing requires past states to be reconstructed."
     per = a.get("events_per_aggregate")
-    size = f"; one entity collects up to {_count(per, 'event', 'events')} over its life" if per is not None else ""  # noqa: E501
+    size = ""
+    if per is not None:
+        size = f"; one entity collects up to {_count(per, 'event', 'events')} over its life"
     return f"Past states must be reconstructable, with a complete audit trail{size}."
 
 
@@ -167,7 +175,8 @@ def _divergence(v: Any, a: Mapping[str, Any]) -> str:
 def _consumers(v: Any, a: Mapping[str, Any]) -> str:
     if v == 0:
         return "No other service or team consumes the events."
-    return f"{_count(v, 'independent service or team', 'independent services or teams')} will consume the events."  # noqa: E501
+    who = _count(v, "independent service or team", "independent services or teams")
+    return f"{who} will consume the events."
 
 
 def _dual_write(v: Any, a: Mapping[str, Any]) -> str:
@@ -224,10 +233,15 @@ def _transport(knowledge: Knowledge, answers: Mapping[str, Any]) -> list[str]:
         fmt = answer_label(knowledge, "serialization", answers["serialization"])
         parts.append(f"events are serialized as {fmt}")
     if "ordering" in answers:
-        order = {"none": "no ordering", "per_entity": "per-entity order", "global": "one global order"}  # noqa: E501
+        order = {
+            "none": "no ordering",
+            "per_entity": "per-entity order",
+            "global": "one global order",
+        }
         parts.append(f"consumers rely on {order.get(answers['ordering'], answers['ordering'])}")
     if "partitions" in answers:
-        parts.append(f"the main topic has {_count(answers['partitions'], 'partition', 'partitions')}")  # noqa: E501
+        partitions = _count(answers["partitions"], "partition", "partitions")
+        parts.append(f"the main topic has {partitions}")
     if "consumer_instances" in answers:
         n = answers["consumer_instances"]
         parts.append(f"the largest consumer group runs {_count(n, 'instance', 'instances')}")
