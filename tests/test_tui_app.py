@@ -131,6 +131,8 @@ async def test_whole_interview_by_keyboard_gives_answers_file_the_cli_turns_into
         await pilot.press("enter")  # the proposed edaadvisor-answers.yaml
         await pilot.pause()
     saved = tmp_path / "edaadvisor-answers.yaml"
+    # saved by the user: the next start does not offer to resume
+    assert StateStore().load().saved is None
     data = yaml.safe_load(saved.read_text())
     assert data["version"] == 1
     assert data["project"] == "Order fulfilment"

@@ -23,6 +23,7 @@ from ..core.answers import dump_answers
 from ..core.errors import EdaAdvisorError
 from ..core.report import Report, build_report
 from .session import Interview
+from .state import StateStore
 
 ANSWERS_DEFAULT = Path("edaadvisor-answers.yaml")
 ADR_FALLBACK_DIR = Path("docs/adr")
@@ -41,6 +42,7 @@ class SaveMixin(App[int]):
 
     session: Interview
     options: argparse.Namespace
+    store: StateStore
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -129,7 +131,10 @@ class SaveMixin(App[int]):
         if chosen is None:
             return
         text = dump_answers(self.session.answers_file())
-        await self.write_safely(chosen, text, "answers file")
+        if await self.write_safely(chosen, text, "answers file"):
+            # everything is in the user's own file now: the next start need not offer a
+            # resume (any further answer writes the state file again)
+            self.store.clear()
 
     # -- writing ------------------------------------------------------------------------------
 
