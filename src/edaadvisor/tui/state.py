@@ -63,13 +63,15 @@ class StateStore:
 
     def load(self) -> LoadResult:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return LoadResult(None)
         except OSError as exc:
             return LoadResult(None, f"Could not read the saved interview {self.path}: {exc}")
         try:
-            document = json.loads(text)
+            # decoded here, not by read_text: bytes that are not UTF-8 (a torn write, a disk
+            # error) raise UnicodeDecodeError, a ValueError, and are set aside like bad JSON
+            document = json.loads(raw.decode("utf-8"))
             if not isinstance(document, dict) or document.get("format") != STATE_FORMAT:
                 raise ValueError("not an edaadvisor state file of format 1")
             data = document["interview"]
