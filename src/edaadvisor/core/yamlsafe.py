@@ -22,6 +22,10 @@ MAX_BYTES = 1024 * 1024
 MAX_NODES = 100_000
 """Bound on nodes built, counting each alias expansion, so a billion-laughs file fails fast."""
 
+MAX_DEPTH = 100
+"""Bound on nesting (the shipped knowledge needs 11 levels). The builder recurses once per
+level, and libyaml allows up to 1,000, which is past Python's recursion limit."""
+
 _Loader: type[yaml.SafeLoader]
 try:
     _Loader = yaml.CSafeLoader  # type: ignore[assignment]
@@ -157,6 +161,8 @@ class _Builder:
                 path,
                 node,
             )
+        if len(path) > MAX_DEPTH:
+            raise self.fail(f"nested more than {MAX_DEPTH} levels deep", path[:3], node)
         self.doc.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
