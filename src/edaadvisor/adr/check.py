@@ -11,17 +11,17 @@ so ``--skip-unmarked`` lets hand-written ADRs without provenance pass quietly.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..core.answers import validate_answers
 from ..core.engine import evaluate
-from ..core.errors import EdaAdvisorError, InputError
+from ..core.errors import EdaAdvisorError, InputError, Problem
 from ..core.knowledge import Knowledge, load_knowledge
+from ..core.yamlsafe import parse_yaml
 from .prose import VERDICT_WORDS
 
 _FRONT = re.compile(r"\A(?:\ufeff)?---\r?\n(.*?)\r?\n---\r?\n", re.S)
@@ -51,13 +51,12 @@ def read_provenance(path: Path) -> dict[str, Any]:
     blocks += [(m.group(1), text.count("\n", 0, m.start(1)) + 1) for m in _COMMENT.finditer(text)]
     for block, line in blocks:
         try:
-            data = yaml.safe_load(block)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            at = line + mark.line if mark is not None else line
-            raise InputError.single(
-                f"the provenance is not valid YAML: {exc}", where, line=at
-            ) from None
+            # the answers files' reader, not yaml.safe_load: an ADR comes from a pull request,
+            # and safe_load expands alias bombs and recurses without bound on deep nesting
+            data = parse_yaml(block, where).data
+        except InputError as exc:
+            last = line + block.count("\n")
+            raise InputError([_in_provenance(p, line, last) for p in exc.problems]) from None
         if isinstance(data, dict) and "edaadvisor" in data:
             found = data["edaadvisor"]
             if not isinstance(found, dict):
@@ -78,6 +77,20 @@ def read_provenance(path: Path) -> dict[str, Any]:
         "has no edaadvisor provenance (an 'edaadvisor:' mapping in the front matter, or an "
         "'<!-- edaadvisor provenance' comment); only ADRs written by edaadvisor can be checked",
         where,
+    )
+
+
+def _in_provenance(problem: Problem, first_line: int, last_line: int) -> Problem:
+    """A problem in the provenance block, worded and numbered for the ADR file itself.
+
+    libyaml puts "unexpected end" one line past the text; here that line would be the closing
+    ``---`` or ``-->``, so the number stops at the block's last line.
+    """
+    verb = "is" if problem.message.startswith("not ") else "has"
+    return dataclasses.replace(
+        problem,
+        message=f"the provenance {verb} {problem.message}",
+        line=min(first_line + (problem.line or 1) - 1, last_line),
     )
 
 
