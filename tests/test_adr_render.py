@@ -57,7 +57,7 @@ def with_meta(report: Report, *, project: str | None = None, **meta: object) -> 
     answers_file = dataclasses.replace(
         report.answers_file,
         project=project if project is not None else report.answers_file.project,
-        adr=AdrMeta.model_validate({"date": "2026-11-29", **meta}),
+        adr=AdrMeta.from_data({"date": "2026-11-29", **meta}),
     )
     return dataclasses.replace(report, answers_file=answers_file)
 

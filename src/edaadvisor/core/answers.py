@@ -1,9 +1,11 @@
 """The answers file (CONTRACT.md section 1): read, validate, and describe it as a JSON Schema.
 
 The ``answers`` mapping is checked against the knowledge base's questions, so a pack that adds
-a question also teaches the validator (and the schema) about it. The pydantic model is built
-from the questions; its errors are rewritten in the question's own terms ("one of: strong,
-eventual") because people read them, and a misspelt id gets the closest real one suggested.
+a question also teaches the validator (and the schema) about it. One pydantic-core schema,
+built from the questions, does both jobs: ``pydantic_core.SchemaValidator`` validates with it
+(fast, without importing pydantic's model machinery) and pydantic's JSON Schema generator turns
+it into ``edaadvisor schema``. Its errors are rewritten in the question's own terms ("one of:
+strong, eventual") because people read them, and a misspelt id gets the closest real one.
 """
 
 from __future__ import annotations
@@ -13,17 +15,9 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    StringConstraints,
-    ValidationError,
-    create_model,
-)
+from pydantic_core import SchemaValidator, ValidationError
 
 from .errors import InputError, KeyPath, Problem
 from .knowledge import Knowledge
@@ -32,19 +26,41 @@ from .yamlsafe import YamlDocument, load_yaml_file, parse_yaml
 
 FORMAT_VERSION = 1
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
-Status = Literal["proposed", "accepted", "rejected", "deprecated", "superseded"]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+SCHEMA_ID = "https://edaadvisor.dev/schema/answers-v1.schema.json"
+SCHEMA_COMMENT = f"# yaml-language-server: $schema={SCHEMA_ID}\n"
 
 
-class AdrMeta(BaseModel):
+@dataclass(frozen=True)
+class AdrMeta:
     """Optional metadata for the ADR; everything has a sensible default."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    title: ShortText | None = None
-    status: Status | None = None
-    deciders: list[ShortText] = Field(default_factory=list, max_length=50)
+    title: str | None = None
+    status: str | None = None
+    deciders: list[str] = field(default_factory=list)
     date: dt.date | None = None
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> AdrMeta:
+        """Validate an ``adr:`` mapping on its own, as the answers file would; ``ValueError``
+        (a pydantic-core ``ValidationError``) when it does not fit."""
+        if not isinstance(data, Mapping):
+            raise ValueError("'adr' is a mapping with title, status, deciders, date")
+        adr = SchemaValidator(_adr_schema()).validate_python(dict(data))
+        return cls(
+            adr.get("title"), adr.get("status"), list(adr.get("deciders", [])), adr.get("date")
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if self.title:
+            data["title"] = self.title
+        if self.status:
+            data["status"] = self.status
+        if self.deciders:
+            data["deciders"] = list(self.deciders)
+        if self.date:
+            data["date"] = self.date.isoformat()
+        return data
 
 
 @dataclass(frozen=True)
@@ -61,17 +77,11 @@ class AnswersFile:
         data: dict[str, Any] = {"version": FORMAT_VERSION}
         if self.project:
             data["project"] = self.project
-        adr = self.adr.model_dump(exclude_defaults=True, mode="json")
+        adr = self.adr.to_data()
         if adr:
             data["adr"] = adr
         data["answers"] = dict(self.answers)
         return data
-
-
-SCHEMA_COMMENT = (
-    "# yaml-language-server: $schema="
-    "https://edaadvisor.dev/schema/answers-v1.schema.json\n"
-)
 
 
 def dump_answers(answers_file: AnswersFile) -> str:
@@ -84,58 +94,115 @@ def dump_answers(answers_file: AnswersFile) -> str:
     return SCHEMA_COMMENT + body
 
 
-def _field_type(question: Question) -> Any:
+# -- the one schema: validation and JSON Schema ---------------------------------------------
+
+_SHORT_TEXT: dict[str, Any] = {
+    "type": "str", "strip_whitespace": True, "min_length": 1, "max_length": 200,
+}  # fmt: skip
+
+
+def _field(schema: dict[str, Any], *, required: bool = False, **doc: str) -> dict[str, Any]:
+    """A typed-dict field; ``doc`` (title, description) goes into the JSON Schema."""
+    return {"type": "typed-dict-field", "schema": schema, "required": required, "metadata": doc}
+
+
+def _optional(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "nullable", "schema": schema}
+
+
+def _question_schema(question: Question) -> dict[str, Any]:
     if question.type == "bool":
-        return StrictBool | None
+        return {"type": "bool", "strict": True}
     if question.type == "enum":
-        return Literal[tuple(question.values)] | None
-    return Annotated[int, Field(strict=True, ge=question.minimum, le=question.maximum)] | None
+        return {"type": "literal", "expected": question.values}
+    schema: dict[str, Any] = {"type": "int", "strict": True}
+    if question.minimum is not None:
+        schema["ge"] = question.minimum
+    if question.maximum is not None:
+        schema["le"] = question.maximum
+    return schema
 
 
-_MODEL_CACHE: dict[str, type[BaseModel]] = {}
+def _first_paragraph(text: str) -> str:
+    return " ".join(text.strip().split("\n\n")[0].split())
 
 
-def _build_model(questions: list[Question]) -> type[BaseModel]:
-    fields: dict[str, Any] = {
-        q.id: (_field_type(q), Field(default=None, title=q.title, description=_describe(q)))
-        for q in questions
+def _adr_schema() -> dict[str, Any]:
+    fields = {
+        "title": _field(_optional(_SHORT_TEXT), description="The ADR's title."),
+        "status": _field(
+            _optional({"type": "literal", "expected": list(STATUSES)}),
+            description="The ADR's status; default proposed.",
+        ),
+        "deciders": _field(
+            {"type": "list", "items_schema": _SHORT_TEXT, "max_length": 50},
+            description="Who makes the decision.",
+        ),
+        "date": _field(
+            _optional({"type": "date"}),
+            description="YYYY-MM-DD; default SOURCE_DATE_EPOCH when set, else today.",
+        ),
     }
-    answers_model = create_model(
-        "Answers",
-        __config__=ConfigDict(extra="forbid"),
-        __doc__="Question id -> answer. Leave a question out when the answer is not known.",
-        **fields,
-    )
-    return create_model(
-        "AnswersFile",
-        __config__=ConfigDict(extra="forbid", title="edaadvisor answers file"),
-        __doc__="The answers that edaadvisor --answers reads (format version 1).",
-        version=(Literal[1], Field(description="Answers-file format version; must be 1.")),
-        project=(ShortText | None, Field(default=None, description="The system under decision.")),
-        adr=(AdrMeta | None, Field(default=None, description="Optional ADR metadata.")),
-        answers=(answers_model, Field(default_factory=dict)),
-    )
+    return {"type": "typed-dict", "fields": fields, "extra_behavior": "forbid"}
 
 
-def _describe(question: Question) -> str:
-    text = question.help.strip().split("\n\n")[0]
-    return f"{text} Allowed: {question.domain_text()}."
+def core_schema(knowledge: Knowledge) -> dict[str, Any]:
+    """The pydantic-core schema of an answers file for this knowledge base."""
+    answers = {
+        q.id: _field(
+            _optional(_question_schema(q)),
+            title=q.title,
+            description=f"{_first_paragraph(q.help)} Allowed: {q.domain_text()}.",
+        )
+        for q in knowledge.questions.values()
+    }
+    return {
+        "type": "typed-dict",
+        "extra_behavior": "forbid",
+        "ref": "AnswersFile",
+        "metadata": {"title": "edaadvisor answers file"},
+        "fields": {
+            "version": _field(
+                {"type": "literal", "expected": [FORMAT_VERSION]},
+                required=True,
+                description="Answers-file format version; must be 1.",
+            ),
+            "project": _field(_optional(_SHORT_TEXT), description="The system under decision."),
+            "adr": _field(_optional(_adr_schema()), description="Optional ADR metadata."),
+            "answers": _field(
+                {"type": "typed-dict", "fields": answers, "extra_behavior": "forbid"},
+                description="Question id -> answer. Leave out what is not known.",
+            ),
+        },
+    }
 
 
-def answers_model(knowledge: Knowledge) -> type[BaseModel]:
-    """The pydantic model of an answers file for this knowledge base."""
-    model = _MODEL_CACHE.get(knowledge.digest)
-    if model is None:
-        model = _MODEL_CACHE[knowledge.digest] = _build_model(list(knowledge.questions.values()))
-    return model
+_VALIDATORS: dict[str, SchemaValidator] = {}
+
+
+def _validator(knowledge: Knowledge) -> SchemaValidator:
+    validator = _VALIDATORS.get(knowledge.digest)
+    if validator is None:
+        validator = _VALIDATORS[knowledge.digest] = SchemaValidator(core_schema(knowledge))
+    return validator
 
 
 def json_schema(knowledge: Knowledge) -> dict[str, Any]:
-    """JSON Schema of the answers file, generated from the pydantic model."""
-    schema = answers_model(knowledge).model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://edaadvisor.dev/schema/answers-v1.schema.json"
-    return schema
+    """JSON Schema of the answers file: pydantic's generator over the validating schema."""
+    from pydantic.json_schema import GenerateJsonSchema
+
+    class _WithDocs(GenerateJsonSchema):
+        # carry each field's title and description from the core schema's metadata
+        def typed_dict_field_schema(self, schema: Any) -> Any:
+            result = super().typed_dict_field_schema(schema)
+            return {**result, **schema.get("metadata", {})}
+
+        def typed_dict_schema(self, schema: Any) -> Any:
+            result = super().typed_dict_schema(schema)
+            return {**result, **schema.get("metadata", {})}
+
+    schema: dict[str, Any] = _WithDocs().generate(core_schema(knowledge))
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
 
 
 def load_answers_file(path: Path, knowledge: Knowledge) -> AnswersFile:
@@ -169,15 +236,18 @@ def parse_answers_document(doc: YamlDocument, knowledge: Knowledge) -> AnswersFi
         # null means "don't know", the same as leaving the question out
         data["answers"] = {k: v for k, v in answers.items() if v is not None}
     try:
-        validated = answers_model(knowledge).model_validate(data)
+        validated = _validator(knowledge).validate_python(data)
     except ValidationError as exc:
         raise InputError(_explain(exc, doc, knowledge)) from None
-    answered = validated.answers.model_dump(exclude_none=True)  # type: ignore[attr-defined]
-    ordered = {qid: answered[qid] for qid in knowledge.questions if qid in answered}
+    answered = validated.get("answers", {})
+    ordered = {q: answered[q] for q in knowledge.questions if answered.get(q) is not None}
+    adr = validated.get("adr") or {}
     return AnswersFile(
         answers=ordered,
-        project=validated.project,  # type: ignore[attr-defined]
-        adr=validated.adr or AdrMeta(),  # type: ignore[attr-defined]
+        project=validated.get("project"),
+        adr=AdrMeta(
+            adr.get("title"), adr.get("status"), list(adr.get("deciders", [])), adr.get("date")
+        ),
         source=doc.source,
     )
 
@@ -259,7 +329,7 @@ def _unknown_key(path: KeyPath, knowledge: Knowledge) -> str:
         candidates = list(knowledge.questions)
         what = "question"
     elif path[:-1] == ("adr",):
-        candidates = list(AdrMeta.model_fields)
+        candidates = ["title", "status", "deciders", "date"]
         what = "ADR field"
     else:
         candidates = ["version", "project", "adr", "answers"]

@@ -1,25 +1,27 @@
 """Condition trees in rules, red flags and question visibility, with three-valued evaluation.
 
-A condition is ``all`` / ``any`` / ``not`` over tests of one answer or of another topic's
-verdict. Unanswered questions make a test *unknown* rather than false (Kleene logic): a rule
-fires only when its condition is definitely true, and an unknown condition tells us which
-missing answers could have changed the advice.
+A condition is ``all`` / ``any`` / ``not`` over tests of one answer, of two answers, or of
+another topic's verdict. Unanswered questions make a test *unknown* rather than false (Kleene
+logic): a rule fires only when its condition is definitely true, and an unknown condition tells
+us which missing answers could have changed the advice.
 
-YAML shapes::
+YAML shapes (validated by ``schema.py``; these classes are what the engine runs)::
 
     all: [...]                      any: [...]                     not: {...}
     {answer: services, ge: 2}       {answer: consistency, eq: eventual}
     {answer: broker, in: [kafka, pulsar]}     {answer: partitions, known: true}
-    {topic: choreography, in: [recommend, consider]}
     {answers: [consumer_instances, partitions], op: gt}     (compares two answers)
+    {topic: choreography, in: [recommend, consider]}        always: true
+
+These are plain frozen dataclasses, not pydantic models, so that the JSON path can load a
+cached, compiled knowledge base without importing pydantic's model machinery.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Literal, Union
-
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from dataclasses import dataclass
+from typing import Any, Literal
 
 Truth = bool | None
 """True, False, or None for "cannot tell without more answers"."""
@@ -29,12 +31,12 @@ Verdict = Literal["recommend", "consider", "advise_against", "not_applicable"]
 
 Scalar = int | bool | str
 
-_COMPARISONS = ("eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "known")
-_ORDERED = ("gt", "ge", "lt", "le")
+COMPARISONS = ("eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "known")
+ORDERED = ("gt", "ge", "lt", "le")
 
 
-class _Node(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+class _Node:
+    """Behaviour shared by every node; subclasses are frozen dataclasses."""
 
     def evaluate(self, answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> Truth:
         raise NotImplementedError
@@ -62,13 +64,14 @@ class _Node(BaseModel):
         return list(seen)
 
 
+@dataclass(frozen=True)
 class AnswerTest(_Node):
-    """Compares one answer; exactly one comparison key is given."""
+    """Compares one answer; exactly one comparison is set (``schema.py`` checks that)."""
 
     answer: str
     eq: Scalar | None = None
     ne: Scalar | None = None
-    in_: list[Scalar] | None = Field(default=None, alias="in")
+    in_: list[Scalar] | None = None
     not_in: list[Scalar] | None = None
     gt: int | None = None
     ge: int | None = None
@@ -76,23 +79,13 @@ class AnswerTest(_Node):
     le: int | None = None
     known: bool | None = None
 
-    @model_validator(mode="after")
-    def _one_comparison(self) -> AnswerTest:
-        given = [name for name in _COMPARISONS if getattr(self, _attr(name)) is not None]
-        if len(given) != 1:
-            raise ValueError(
-                f"an answer test needs exactly one of {', '.join(_COMPARISONS)}; "
-                f"got {', '.join(given) or 'none'}"
-            )
-        return self
-
     @property
     def operator(self) -> str:
-        return next(n for n in _COMPARISONS if getattr(self, _attr(n)) is not None)
+        return next(n for n in COMPARISONS if getattr(self, attr_name(n)) is not None)
 
     @property
     def operand(self) -> Any:
-        return getattr(self, _attr(self.operator))
+        return getattr(self, attr_name(self.operator))
 
     def evaluate(self, answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> Truth:
         value = answers.get(self.answer)
@@ -102,6 +95,11 @@ class AnswerTest(_Node):
         if value is None:
             return None
         return compare(op, value, self.operand)
+
+
+def attr_name(operator: str) -> str:
+    """The attribute holding an operator's operand (``in`` is a Python keyword)."""
+    return "in_" if operator == "in" else operator
 
 
 def compare(op: str, value: Any, operand: Any) -> bool:
@@ -129,20 +127,7 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _attr(name: str) -> str:
-    return "in_" if name == "in" else name
-
-
-class VerdictTest(_Node):
-    """Holds when another topic's verdict is one of ``in``."""
-
-    topic: str
-    in_: list[Verdict] = Field(alias="in", min_length=1)
-
-    def evaluate(self, answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> Truth:
-        return verdicts.get(self.topic) in self.in_
-
-
+@dataclass(frozen=True)
 class PairTest(_Node):
     """Compares two answers with each other, e.g. consumer instances against partitions."""
 
@@ -156,8 +141,34 @@ class PairTest(_Node):
         return compare(self.op, left, right)
 
 
+class Undecided(str):
+    """A topic's fallback verdict while missing answers could still change it.
+
+    It compares equal to the verdict it stands for, but a test of it is unknown, not true:
+    a rule must not recommend idempotent saga steps because the saga topic merely fell back
+    to "consider" for want of answers.
+    """
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class VerdictTest(_Node):
+    """Holds when another topic's verdict is one of ``in``; unknown while it is undecided."""
+
+    topic: str
+    in_: list[str]
+
+    def evaluate(self, answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> Truth:
+        verdict = verdicts.get(self.topic)
+        if verdict is None or isinstance(verdict, Undecided):
+            return None
+        return verdict in self.in_
+
+
+@dataclass(frozen=True)
 class AllOf(_Node):
-    all: list[Condition] = Field(min_length=1)
+    all: list[Condition]
 
     def evaluate(self, answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> Truth:
         result: Truth = True
@@ -175,8 +186,9 @@ class AllOf(_Node):
             yield from child.walk()
 
 
+@dataclass(frozen=True)
 class AnyOf(_Node):
-    any: list[Condition] = Field(min_length=1)
+    any: list[Condition]
 
     def evaluate(self, answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> Truth:
         result: Truth = False
@@ -194,8 +206,9 @@ class AnyOf(_Node):
             yield from child.walk()
 
 
+@dataclass(frozen=True)
 class Not(_Node):
-    not_: Condition = Field(alias="not")
+    not_: Condition
 
     def evaluate(self, answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> Truth:
         value = self.not_.evaluate(answers, verdicts)
@@ -206,52 +219,14 @@ class Not(_Node):
         yield from self.not_.walk()
 
 
+@dataclass(frozen=True)
 class Always(_Node):
     """``always: true``: for a topic's fallback rules and unconditional red flags."""
 
-    always: Literal[True]
+    always: Literal[True] = True
 
     def evaluate(self, answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> Truth:
         return True
 
 
-def _kind(value: Any) -> str | None:
-    if isinstance(value, dict):
-        for key in ("all", "any", "not", "answer", "answers", "topic", "always"):
-            if key in value:
-                return key
-        return None
-    if isinstance(value, _Node):
-        return {
-            AllOf: "all",
-            AnyOf: "any",
-            Not: "not",
-            AnswerTest: "answer",
-            PairTest: "answers",
-            VerdictTest: "topic",
-            Always: "always",
-        }.get(type(value))
-    return None
-
-
-Condition = Annotated[
-    Union[  # noqa: UP007 - pydantic needs the Union spelled out to tag its members
-        Annotated[AllOf, Tag("all")],
-        Annotated[AnyOf, Tag("any")],
-        Annotated[Not, Tag("not")],
-        Annotated[AnswerTest, Tag("answer")],
-        Annotated[PairTest, Tag("answers")],
-        Annotated[VerdictTest, Tag("topic")],
-        Annotated[Always, Tag("always")],
-    ],
-    Discriminator(
-        _kind,
-        custom_error_type="condition",
-        custom_error_message=(
-            "a condition is a mapping with one of: all, any, not, answer, answers, topic, always"
-        ),
-    ),
-]
-
-for _model in (AllOf, AnyOf, Not):
-    _model.model_rebuild()
+Condition = AllOf | AnyOf | Not | AnswerTest | PairTest | VerdictTest | Always

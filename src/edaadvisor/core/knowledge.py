@@ -2,9 +2,10 @@
 
 A knowledge folder holds YAML files (any file may carry ``questions``, ``topics``, ``rules`` and
 ``red_flags``) plus one metadata file: ``knowledge.yaml`` for the base, ``pack.yaml`` for a pack.
-Everything is checked here, once: shapes by pydantic, then references between files
-(``references.py``). A broken file is reported with file, line, rule id and reason, never a
-traceback.
+Everything is checked here, once: shapes by pydantic (``schema.py``), then references between
+files (``references.py``). A broken file is reported with file, line, rule id and reason, never
+a traceback. The checked result is plain dataclasses, cached by content digest (``cache.py``),
+so pydantic is imported only when a knowledge folder is new or has changed.
 """
 
 from __future__ import annotations
@@ -14,15 +15,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from .errors import KnowledgeError, Problem
-from .model import KnowledgeFile, Question, RedFlag, Rule, Topic
+from .model import Question, RedFlag, Rule, Topic
 from .references import _at, _topic_cycle, reference_problems, visibility_problems
 from .resources import knowledge_dir
 from .yamlsafe import YamlDocument, parse_yaml
+
+if TYPE_CHECKING:
+    from .schema import KnowledgeFileSpec
 
 _ITEM_KINDS = ("questions", "topics", "rules", "red_flags")
 
@@ -89,19 +91,42 @@ def _topic_deps(rules: Iterable[Rule]) -> list[str]:
 
 
 @dataclass
+class _Folder:
+    """A knowledge folder's files, read but not parsed: enough to key the cache."""
+
+    label: str
+    meta_file: str
+    files: list[tuple[str, bytes]]
+    digest: str
+
+
+@dataclass
 class _Parsed:
-    meta: KnowledgeFile
+    name: str
+    version: str
+    description: str
     items: dict[str, list[tuple[Any, str]]]
-    """kind -> [(model, "file:line")]"""
+    """kind -> [(runtime item, "file:line")]"""
     digest: str
     source: str
 
 
 def load_knowledge(packs: Sequence[Path] = (), *, base: Path | None = None) -> Knowledge:
-    """The shipped knowledge base (or ``base``) with ``packs`` layered on it, in order."""
-    knowledge, problems = load_knowledge_leniently(packs, base=base)
-    if problems or knowledge is None:
-        raise KnowledgeError(problems)
+    """The shipped knowledge base (or ``base``) with ``packs`` layered on it, in order.
+
+    A knowledge base whose files are unchanged since it was last checked comes from the cache
+    without parsing or validating anything (``cache.py``).
+    """
+    from . import cache
+
+    folders = _read_folders(packs, base)
+    key = cache.cache_key([(folder.label, folder.digest) for folder in folders])
+    knowledge = cache.load(key)
+    if knowledge is None:
+        knowledge, problems = _check(folders)
+        if problems:
+            raise KnowledgeError(problems)
+        cache.store(key, knowledge)
     return knowledge
 
 
@@ -115,17 +140,22 @@ def load_knowledge_leniently(
     A folder that cannot be read at all (missing, no metadata file, not YAML) still raises
     ``KnowledgeError``: there is nothing to lint.
     """
-    problems: list[Problem] = []
+    return _check(_read_folders(packs, base))
+
+
+def _read_folders(packs: Sequence[Path], base: Path | None) -> list[_Folder]:
     if base is None:
-        layers = [_parse_folder(knowledge_dir(), "knowledge", "knowledge.yaml", problems)]
+        folders = [_read_folder(knowledge_dir(), "knowledge", "knowledge.yaml")]
     else:
-        layers = [
-            _parse_folder(_folder(base, "knowledge base"), str(base), "knowledge.yaml", problems)
-        ]
+        folders = [_read_folder(_folder(base, "knowledge base"), str(base), "knowledge.yaml")]
     for pack in packs:
-        layers.append(
-            _parse_folder(_folder(pack, "knowledge pack"), str(pack), "pack.yaml", problems)
-        )
+        folders.append(_read_folder(_folder(pack, "knowledge pack"), str(pack), "pack.yaml"))
+    return folders
+
+
+def _check(folders: list[_Folder]) -> tuple[Knowledge, list[Problem]]:
+    problems: list[Problem] = []
+    layers = [_parse_folder(folder, problems) for folder in folders]
     knowledge = _assemble(layers, problems)
     problems.extend(reference_problems(knowledge))
     problems.extend(visibility_problems(knowledge))
@@ -156,25 +186,30 @@ def _folder(path: Path, what: str) -> Path:
     return path
 
 
-def _parse_folder(
-    folder: Traversable, label: str, meta_file: str, problems: list[Problem]
-) -> _Parsed:
-    """One folder's items; schema problems go to ``problems``, unreadable files raise."""
-    files = sorted(_yaml_files(folder, ""), key=lambda item: item[0])
-    names = [name for name, _ in files]
-    if meta_file not in names:
+def _read_folder(folder: Traversable, label: str, meta_file: str) -> _Folder:
+    entries = sorted(_yaml_files(folder, ""), key=lambda item: item[0])
+    if meta_file not in [name for name, _ in entries]:
         what = "pack" if meta_file == "pack.yaml" else "knowledge base"
         raise KnowledgeError.single(
             f"missing {meta_file} (it names the {what} and its version)", f"{label}/{meta_file}"
         )
-    unreadable: list[Problem] = []
     digest = hashlib.sha256()
-    meta: KnowledgeFile | None = None
-    items: dict[str, list[tuple[Any, str]]] = {kind: [] for kind in _ITEM_KINDS}
-    for name, entry in files:
-        source = f"{label}/{name}"
+    files: list[tuple[str, bytes]] = []
+    for name, entry in entries:
         raw = entry.read_bytes()
         digest.update(name.encode() + b"\0" + raw + b"\0")
+        files.append((name, raw))
+    return _Folder(label, meta_file, files, digest.hexdigest())
+
+
+def _parse_folder(folder: _Folder, problems: list[Problem]) -> _Parsed:
+    """One folder's items; schema problems go to ``problems``, unreadable files raise."""
+    label, meta_file = folder.label, folder.meta_file
+    unreadable: list[Problem] = []
+    meta: KnowledgeFileSpec | None = None
+    items: dict[str, list[tuple[Any, str]]] = {kind: [] for kind in _ITEM_KINDS}
+    for name, raw in folder.files:
+        source = f"{label}/{name}"
         try:
             text = raw.decode("utf-8")
             doc = parse_yaml(text, source, error=KnowledgeError)
@@ -196,7 +231,7 @@ def _parse_folder(
         raise KnowledgeError(unreadable)
     if meta is None or not meta.name or not meta.version:
         raise KnowledgeError.single("needs both 'name' and 'version'", f"{label}/{meta_file}")
-    return _Parsed(meta, items, digest.hexdigest(), label)
+    return _Parsed(meta.name, meta.version, meta.description, items, folder.digest, label)
 
 
 def _yaml_files(folder: Traversable, prefix: str) -> Iterable[tuple[str, Traversable]]:
@@ -208,23 +243,19 @@ def _yaml_files(folder: Traversable, prefix: str) -> Iterable[tuple[str, Travers
             yield name, entry
 
 
-_ITEM_MODELS: dict[str, type[BaseModel]] = {
-    "questions": Question,
-    "topics": Topic,
-    "rules": Rule,
-    "red_flags": RedFlag,
-}
-
-
 def _validate_file(
     doc: YamlDocument, problems: list[Problem]
-) -> tuple[KnowledgeFile | None, list[tuple[str, int, Any]]]:
+) -> tuple[KnowledgeFileSpec | None, list[tuple[str, int, Any]]]:
     """The file's metadata and its valid items as ``(kind, index, item)``.
 
     When the file breaks the schema every error is reported, and the items that are valid on
     their own are still returned: the loader refuses the whole knowledge anyway, but the linter
-    can go on analysing the rest.
+    can go on analysing the rest. Items come back built: runtime objects, not specs.
     """
+    from pydantic import ValidationError
+
+    from .schema import KnowledgeFileSpec
+
     if not isinstance(doc.data, dict):
         problems.append(
             Problem(
@@ -235,7 +266,7 @@ def _validate_file(
         )
         return None, []
     try:
-        parsed = KnowledgeFile.model_validate(doc.data)
+        parsed = KnowledgeFileSpec.model_validate(doc.data)
     except ValidationError as exc:
         for err in exc.errors():
             path = tuple(p for p in err["loc"] if isinstance(p, str | int))
@@ -243,28 +274,38 @@ def _validate_file(
             label = _item_label(doc.data, path)
             problems.append(Problem(f"{label}{err['msg']}", doc.source, path, doc.line_of(path)))
         return _salvage(doc.data)
-    kept = [(kind, i, item) for kind in _ITEM_KINDS for i, item in enumerate(getattr(parsed, kind))]
+    kept = [
+        (kind, i, item.build())
+        for kind in _ITEM_KINDS
+        for i, item in enumerate(getattr(parsed, kind))
+    ]
     return parsed, kept
 
 
-def _salvage(data: dict[str, Any]) -> tuple[KnowledgeFile | None, list[tuple[str, int, Any]]]:
+def _salvage(data: dict[str, Any]) -> tuple[KnowledgeFileSpec | None, list[tuple[str, int, Any]]]:
+    from pydantic import ValidationError
+
+    from .schema import ITEM_SPECS, KnowledgeFileSpec
+
     kept: list[tuple[str, int, Any]] = []
-    for kind, model in _ITEM_MODELS.items():
+    for kind, spec in ITEM_SPECS.items():
         raw = data.get(kind)
         for index, item in enumerate(raw if isinstance(raw, list) else []):
             try:
-                kept.append((kind, index, model.model_validate(item)))
+                kept.append((kind, index, spec.model_validate(item).build()))
             except ValidationError:
                 continue
     meta = {k: data[k] for k in ("name", "version", "description") if k in data}
     try:
-        return KnowledgeFile.model_validate(meta), kept
+        return KnowledgeFileSpec.model_validate(meta), kept
     except ValidationError:
         return None, kept
 
 
 def _trim_union_tags(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    tags = {"all", "any", "not", "answer", "answers", "topic", "always"}
+    from .schema import CONDITION_TAGS
+
+    tags = set(CONDITION_TAGS)
     kept: list[str | int] = []
     for part in path:
         # pydantic puts the chosen union member's tag in the location; the file has no such key
@@ -328,10 +369,10 @@ def _assemble(layers: list[_Parsed], problems: list[Problem]) -> Knowledge:
                 origin[key] = where
                 layer_of[key] = depth
     return Knowledge(
-        name=layers[0].meta.name or "",
-        version=layers[0].meta.version or "",
-        description=layers[0].meta.description,
-        layers=[Layer(p.meta.name or "", p.meta.version or "", p.digest, p.source) for p in layers],
+        name=layers[0].name,
+        version=layers[0].version,
+        description=layers[0].description,
+        layers=[Layer(p.name, p.version, p.digest, p.source) for p in layers],
         questions=questions,
         topics=topics,
         rules=list(rules.values()),

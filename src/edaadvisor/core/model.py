@@ -1,20 +1,17 @@
-"""Pydantic models of the knowledge base files: questions, topics, rules and red flags.
+"""The knowledge base at run time: questions, topics, rules and red flags as plain dataclasses.
 
-These are the *shapes*; ``knowledge.py`` loads files into them and checks what one file alone
-cannot show (references between files, value domains, dependency cycles).
+``schema.py`` validates the YAML files with pydantic and builds these; ``knowledge.py`` checks
+what one file alone cannot show (references between files, value domains, cycles). Plain
+frozen dataclasses keep the engine's hot path free of pydantic and make the compiled knowledge
+cheap to cache.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
-
-from .conditions import Condition, Verdict
-
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
-RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=96)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+from .conditions import Condition
 
 Strength = Literal["weak", "normal", "strong", "decisive"]
 STRENGTH_RANK: dict[str, int] = {"weak": 1, "normal": 2, "strong": 3, "decisive": 4}
@@ -28,22 +25,13 @@ CAUTION_RANK: dict[str, int] = {
 """Tie-break between equally strong rules: the more cautious verdict wins."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Reference(_Strict):
+@dataclass(frozen=True)
+class Reference:
     """A section of the principles document, or a public source with its address."""
 
-    section: Text | None = None
-    title: Text | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https://")] | None = None
-
-    @model_validator(mode="after")
-    def _something_to_cite(self) -> Reference:
-        if not self.section and not (self.title and self.url):
-            raise ValueError("a reference names a 'section', or a 'title' with a 'url'")
-        return self
+    section: str | None = None
+    title: str | None = None
+    url: str | None = None
 
     def __str__(self) -> str:
         if self.section:
@@ -51,38 +39,27 @@ class Reference(_Strict):
         return f"{self.title} <{self.url}>"
 
 
-class Choice(_Strict):
-    value: Id
-    label: Text
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
     help: str = ""
 
 
-class Question(_Strict):
-    id: Id
-    section: Text
+@dataclass(frozen=True)
+class Question:
+    id: str
+    section: str
     type: Literal["int", "bool", "enum"]
-    title: Text
-    help: Text
+    title: str
+    help: str
     example: str = ""
-    choices: list[Choice] = []
+    choices: list[Choice] = field(default_factory=list)
     minimum: int | None = None
     maximum: int | None = None
     unit: str = ""
     visible_when: Condition | None = None
-    references: list[Reference] = []
-
-    @model_validator(mode="after")
-    def _domain_fits_type(self) -> Question:
-        if self.type == "enum" and len(self.choices) < 2:
-            raise ValueError("an enum question needs at least two choices")
-        if self.type != "enum" and self.choices:
-            raise ValueError(f"a {self.type} question has no choices")
-        if self.type != "int" and (self.minimum is not None or self.maximum is not None):
-            raise ValueError("only int questions have a minimum or maximum")
-        values = [c.value for c in self.choices]
-        if len(set(values)) != len(values):
-            raise ValueError("choices repeat a value")
-        return self
+    references: list[Reference] = field(default_factory=list)
 
     @property
     def values(self) -> list[str]:
@@ -125,34 +102,37 @@ class Question(_Strict):
         return f"{value:,}{' ' + self.unit if self.unit else ''}"
 
 
-class Fallback(_Strict):
-    verdict: Verdict
-    summary: Text
+@dataclass(frozen=True)
+class Fallback:
+    verdict: str
+    summary: str
 
 
-class Topic(_Strict):
-    id: Id
-    title: Text
-    question: Text
-    description: Text
-    adopt: Text
-    alternative: Text
-    pros: list[Text] = []
-    cons: list[Text] = []
-    confirmation: list[Text] = []
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    question: str
+    description: str
+    adopt: str
+    alternative: str
     default: Fallback
-    references: list[Reference] = []
+    pros: list[str] = field(default_factory=list)
+    cons: list[str] = field(default_factory=list)
+    confirmation: list[str] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
 
 
-class Rule(_Strict):
-    id: RuleId
-    topic: Id
-    verdict: Verdict
-    strength: Strength = "normal"
+@dataclass(frozen=True, eq=False)
+class Rule:
+    id: str
+    topic: str
+    verdict: str
     when: Condition
-    summary: Text
-    rationale: Text
-    references: list[Reference] = Field(min_length=1)
+    summary: str
+    rationale: str
+    references: list[Reference]
+    strength: str = "normal"
     replaces: bool = False
 
     @property
@@ -160,23 +140,12 @@ class Rule(_Strict):
         return STRENGTH_RANK[self.strength]
 
 
-class RedFlag(_Strict):
-    id: Id
-    title: Text
-    why: Text
-    mitigation: Text
+@dataclass(frozen=True, eq=False)
+class RedFlag:
+    id: str
+    title: str
+    why: str
+    mitigation: str
     when: Condition
-    references: list[Reference] = Field(min_length=1)
+    references: list[Reference]
     replaces: bool = False
-
-
-class KnowledgeFile(_Strict):
-    """One YAML file of a knowledge folder; any file may hold any of these lists."""
-
-    name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]*$")] | None = None
-    version: Text | None = None
-    description: str = ""
-    questions: list[Question] = []
-    topics: list[Topic] = []
-    rules: list[Rule] = []
-    red_flags: list[RedFlag] = []
