@@ -25,6 +25,7 @@ from .conditions import (
     Not,
     PairTest,
     Truth,
+    Undecided,
     VerdictTest,
     _Node,
     compare,
@@ -88,7 +89,14 @@ def compile_condition(node: _Node) -> Check:
         return pair
     if isinstance(node, VerdictTest):
         topic, allowed = node.topic, frozenset(node.in_)
-        return lambda a, v: v.get(topic) in allowed
+
+        def verdict_test(a: Mapping[str, Any], v: Mapping[str, str]) -> Truth:
+            verdict = v.get(topic)
+            if verdict is None or isinstance(verdict, Undecided):
+                return None
+            return verdict in allowed
+
+        return verdict_test
     if isinstance(node, Always):
         return lambda a, v: True
     raise TypeError(f"unknown condition node {type(node).__name__}")  # pragma: no cover
@@ -177,13 +185,21 @@ class CompiledKnowledge:
         """The engine's verdict for one topic: strongest fired rules, then the most cautious."""
         best_rank = 0
         best = ""
+        open_verdicts: set[str] = set()
         for rule in self.rules[topic]:
-            if rule.check(answers, verdicts) is True:
+            truth = rule.check(answers, verdicts)
+            if truth is True:
                 if rule.rank > best_rank:
                     best_rank, best = rule.rank, rule.verdict
                 elif rule.rank == best_rank and CAUTION_RANK[rule.verdict] > CAUTION_RANK[best]:
                     best = rule.verdict
-        return best or self.fallback[topic]
+            elif truth is None:
+                open_verdicts.add(rule.verdict)
+        if best:
+            return best
+        fallback = self.fallback[topic]
+        # as in the engine: a fallback that an undecidable rule could still settle is undecided
+        return Undecided(fallback) if open_verdicts else fallback
 
     def verdicts(
         self,

@@ -14,6 +14,8 @@ How conflicting rules resolve, for each topic:
 Every rule that would have beaten the winner had its condition been decidable names the
 missing answers it needed: those are the questions that could still change the decision.
 Topics are evaluated in dependency order, because a rule may test another topic's verdict.
+A topic that only fell back for want of answers is *undecided*: a test of its verdict is
+unknown, so no rule builds on a verdict that nothing decided.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .conditions import Undecided
 from .knowledge import Knowledge
 from .model import CAUTION_RANK, RedFlag, Rule, Topic
 
@@ -46,6 +49,11 @@ class Decision:
     overridden: list[Finding]
     unknown: list[str]
     """Unanswered questions whose answers could change this verdict."""
+
+    @property
+    def undecided(self) -> bool:
+        """The fallback stands only for want of answers that could still settle it."""
+        return self.strength is None and bool(self.unknown)
 
     @property
     def rules(self) -> list[str]:
@@ -89,7 +97,8 @@ class Evaluation:
 
     @property
     def verdicts(self) -> dict[str, str]:
-        return {topic: d.verdict for topic, d in self.decisions.items()}
+        """Topic -> verdict as conditions read it: ``Undecided`` where nothing settled it."""
+        return {topic: _as_read(d) for topic, d in self.decisions.items()}
 
 
 def evaluate(knowledge: Knowledge, answers: Mapping[str, Any]) -> Evaluation:
@@ -101,7 +110,7 @@ def evaluate(knowledge: Knowledge, answers: Mapping[str, Any]) -> Evaluation:
             knowledge.topics[topic_id], knowledge.rules_for(topic_id), answers, verdicts, decided
         )
         decided[topic_id] = decision
-        verdicts[topic_id] = decision.verdict
+        verdicts[topic_id] = _as_read(decision)
     flags: list[FlagHit] = []
     possible: list[PossibleFlag] = []
     for flag in knowledge.red_flags:
@@ -115,10 +124,16 @@ def evaluate(knowledge: Knowledge, answers: Mapping[str, Any]) -> Evaluation:
                 )
             )
         elif truth is None:
-            missing = [q for q in flag.when.questions() if q not in answers]
-            possible.append(PossibleFlag(flag, missing))
+            missing = dict.fromkeys(q for q in flag.when.questions() if q not in answers)
+            for topic in flag.when.topics():
+                missing.update(dict.fromkeys(decided[topic].unknown))
+            possible.append(PossibleFlag(flag, list(missing)))
     ordered = {topic: decided[topic] for topic in knowledge.topics}
     return Evaluation(ordered, flags, possible)
+
+
+def _as_read(decision: Decision) -> str:
+    return Undecided(decision.verdict) if decision.undecided else decision.verdict
 
 
 def _decide(
@@ -153,6 +168,9 @@ def _decide(
         strength = None
 
     def would_win(rule: Rule) -> bool:
+        if not fired:
+            # any rule that fires settles a fallback, even one that agrees with it
+            return True
         if rule.verdict == verdict:
             return False
         if rule.rank != top:
