@@ -53,6 +53,10 @@ def test_the_shipped_knowledge_lints_clean() -> None:
 def test_the_example_policy_pack_lints_clean() -> None:
     proc = run_cli("kb", "lint", str(EXAMPLES / "policy-pack"))
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    # orchestrating every saga switches the shipped choreography flag off: said, not failed
+    notes = proc.stdout.splitlines()
+    assert notes and all(line.startswith("note: ") for line in notes)
+    assert any("choreography_without_compensation" in line for line in notes)
 
 
 @pytest.mark.parametrize("folder", sorted(SEEDED))

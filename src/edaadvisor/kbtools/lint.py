@@ -33,6 +33,7 @@ they report: a finding is only made when it is certain.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,9 +55,12 @@ class Finding:
     item: str
     reason: str
     kind: str
+    note: bool = False
+    """A consequence a pack chose (it switched a shipped item off), shown but not a defect."""
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.item}: {self.reason} [{self.kind}]"
+        prefix = "note: " if self.note else ""
+        return f"{prefix}{self.where}: {self.item}: {self.reason} [{self.kind}]"
 
 
 def lint_folders(folders: Sequence[Path]) -> list[Finding]:
@@ -67,7 +71,35 @@ def lint_folders(folders: Sequence[Path]) -> list[Finding]:
     findings = [_from_problem(p) for p in problems]
     if knowledge is not None:
         findings += lint_knowledge(knowledge, skip={f.item for f in findings})
+    if packs and knowledge is not None:
+        findings = _notes_for_switched_off(findings, base, knowledge)
     return findings
+
+
+def _notes_for_switched_off(
+    findings: list[Finding], base: Path | None, knowledge: Knowledge
+) -> list[Finding]:
+    """A pack that overrides shipped rules may leave a shipped rule or flag unable to fire
+    (orchestrate every saga, and the flag for choreographed sagas never applies). That is the
+    pack's policy, not a defect: it becomes a note, unless the item was dead without the pack."""
+    base_knowledge, _ = load_knowledge_leniently([], base=base)
+    if base_knowledge is None:
+        return findings
+    before = {(f.item, f.kind) for f in lint_knowledge(base_knowledge)}
+    result: list[Finding] = []
+    for finding in findings:
+        noun, _, item_id = finding.item.partition(" ")
+        key = f"{'red_flag' if noun == 'red' else noun}:{item_id.removeprefix('flag ')}"
+        # still the shipped item (not one a pack replaced), alive without the packs
+        shipped = key in base_knowledge.origin and (
+            base_knowledge.origin[key] == knowledge.origin.get(key)
+        )
+        if finding.kind == "never-fires" and shipped and (finding.item, finding.kind) not in before:
+            finding = dataclasses.replace(
+                finding, reason=finding.reason + " once the packs are applied", note=True
+            )
+        result.append(finding)
+    return result
 
 
 def lint_knowledge(knowledge: Knowledge, skip: set[str] | None = None) -> list[Finding]:
