@@ -467,12 +467,6 @@ JSON = st.recursive(
 QUESTION_IDS = st.sampled_from(["services", "consistency", "broker", "crud_only", "pii"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="tui/session.py Interview.from_state: `q in knowledge.questions` on an unhashable "
-    "dont_know entry raises TypeError (a hand-edited state file crashes the resume)",
-)
 @settings(max_examples=100, deadline=None)
 @given(
     st.fixed_dictionaries(

@@ -163,7 +163,7 @@ class Interview:
             "knowledge_digest": self.knowledge.digest,
             "source": self.source,
             "project": self.project,
-            "adr": self.adr.model_dump(exclude_defaults=True, mode="json"),
+            "adr": self.adr.to_data(),
             "answers": dict(self.answers),
             "dont_know": sorted(self.dont_know),
             "current": self.current,
@@ -184,9 +184,9 @@ class Interview:
         }
         raw_dk = data.get("dont_know")
         listed = raw_dk if isinstance(raw_dk, list) else []
-        dont_know = {q for q in listed if q in knowledge.questions}
+        dont_know = {q for q in listed if isinstance(q, str) and q in knowledge.questions}
         try:
-            adr = AdrMeta.model_validate(data.get("adr") or {})
+            adr = AdrMeta.from_data(data.get("adr") or {})
         except ValueError:
             adr = AdrMeta()
         project = data.get("project")
