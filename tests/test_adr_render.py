@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import itertools
@@ -54,12 +53,11 @@ def report_for(knowledge: Knowledge, path: Path) -> Report:
 
 
 def with_meta(report: Report, *, project: str | None = None, **meta: object) -> Report:
-    answers_file = dataclasses.replace(
-        report.answers_file,
+    answers_file = report.answers_file.replace(
         project=project if project is not None else report.answers_file.project,
         adr=AdrMeta.from_data({"date": "2026-11-29", **meta}),
     )
-    return dataclasses.replace(report, answers_file=answers_file)
+    return report.replace(answers_file=answers_file)
 
 
 def split_front_matter(text: str) -> tuple[dict[str, object], str]:
@@ -209,9 +207,8 @@ def test_same_inputs_same_bytes_and_no_machine_details(
 def test_date_comes_from_answers_then_source_date_epoch_then_today(
     reports: dict[str, Report],
 ) -> None:
-    undated = dataclasses.replace(
-        reports["loyalty-points"],
-        answers_file=dataclasses.replace(reports["loyalty-points"].answers_file, adr=AdrMeta()),
+    undated = reports["loyalty-points"].replace(
+        answers_file=reports["loyalty-points"].answers_file.replace(adr=AdrMeta()),
     )
     assert "\ndate: 2026-11-29\n" in render_adr(reports["loyalty-points"])
     with pytest.MonkeyPatch.context() as mp:
@@ -304,8 +301,12 @@ def test_bad_custom_template_is_one_clear_error(tmp_path: Path, source: str, mes
     template.write_text(source)
     out = tmp_path / "adr.md"
     proc = run_cli(
-        "--answers", str(EXAMPLES / "loyalty-points.yaml"), "--template", str(template),
-        "--output", str(out),
+        "--answers",
+        str(EXAMPLES / "loyalty-points.yaml"),
+        "--template",
+        str(template),
+        "--output",
+        str(out),
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and message in proc.stderr

@@ -7,7 +7,6 @@ random answers drawn from every question's domain.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import json
 import os
@@ -83,10 +82,10 @@ def make_rule(rule_id: str, verdict: str, when: Any, strength: str = "normal") -
 
 def synthetic(knowledge: Knowledge, rules: list[Rule], fallback: str = "consider") -> Knowledge:
     """One topic ``t`` with ``rules``, over the shipped questions."""
-    base = dataclasses.asdict(knowledge.topics["event_driven"])
+    base = knowledge.topics["event_driven"].as_dict()
     base.update(id="t", default={"verdict": fallback, "summary": "Fallback summary."})
     topic = TopicSpec.model_validate(base).build()
-    return dataclasses.replace(knowledge, topics={"t": topic}, rules=rules, red_flags=[])
+    return knowledge.replace(topics={"t": topic}, rules=rules, red_flags=[])
 
 
 def decide(knowledge: Knowledge, rules: list[Rule], answers: dict[str, Any]) -> Any:

@@ -218,8 +218,6 @@ def _open_tui(args: argparse.Namespace) -> int:
 
 def apply_overrides(answers_file: Any, overrides: list[str], knowledge: Any) -> Any:
     """Answers with each ``QUESTION=VALUE`` applied, validated like the file itself."""
-    import dataclasses
-
     from .core.answers import validate_answers
     from .core.yamlsafe import parse_yaml
 
@@ -242,7 +240,7 @@ def apply_overrides(answers_file: Any, overrides: list[str], knowledge: Any) -> 
         else:
             changed[key.strip()] = value
     answers = validate_answers(changed, knowledge, source="--set")
-    return dataclasses.replace(answers_file, answers=answers)
+    return answers_file.replace(answers=answers)
 
 
 def render_text(report: Any) -> str:

@@ -11,7 +11,6 @@ so ``--skip-unmarked`` lets hand-written ADRs without provenance pass quietly.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import re
 import sys
 from pathlib import Path
@@ -87,8 +86,7 @@ def _in_provenance(problem: Problem, first_line: int, last_line: int) -> Problem
     ``---`` or ``-->``, so the number stops at the block's last line.
     """
     verb = "is" if problem.message.startswith("not ") else "has"
-    return dataclasses.replace(
-        problem,
+    return problem.replace(
         message=f"the provenance {verb} {problem.message}",
         line=min(first_line + (problem.line or 1) - 1, last_line),
     )
@@ -132,11 +130,17 @@ def main(argv: list[str]) -> int:
     )
     parser.add_argument("adrs", nargs="+", type=Path, metavar="ADR.md")
     parser.add_argument(
-        "--knowledge", "-k", type=Path, action="append", default=[], metavar="DIR",
+        "--knowledge",
+        "-k",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
         help="layer a knowledge pack, as when the ADRs were written (repeatable)",
     )
     parser.add_argument(
-        "--skip-unmarked", action="store_true",
+        "--skip-unmarked",
+        action="store_true",
         help="pass over Markdown files without edaadvisor provenance (for pre-commit)",
     )
     args = parser.parse_args(argv)

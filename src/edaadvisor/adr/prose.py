@@ -117,9 +117,7 @@ def _consistency(v: Any, a: Mapping[str, Any]) -> str:
         )
     lag = a.get("consistency_lag_seconds")
     delay = f"within {_count(lag, 'second', 'seconds')}" if lag is not None else "after a delay"
-    return (
-        f"Other services may catch up with a change {delay}; eventual consistency is acceptable."
-    )
+    return f"Other services may catch up with a change {delay}; eventual consistency is acceptable."
 
 
 def _volume(v: Any, a: Mapping[str, Any]) -> str:

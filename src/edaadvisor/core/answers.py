@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from pydantic_core import SchemaValidator, ValidationError
 from .errors import InputError, KeyPath, Problem
 from .knowledge import Knowledge
 from .model import Question
+from .record import Record, field
 from .yamlsafe import YamlDocument, load_yaml_file, parse_yaml
 
 FORMAT_VERSION = 1
@@ -30,8 +30,7 @@ SCHEMA_ID = "https://edaadvisor.dev/schema/answers-v1.schema.json"
 SCHEMA_COMMENT = f"# yaml-language-server: $schema={SCHEMA_ID}\n"
 
 
-@dataclass(frozen=True)
-class AdrMeta:
+class AdrMeta(Record):
     """Optional metadata for the ADR; everything has a sensible default."""
 
     title: str | None = None
@@ -63,8 +62,7 @@ class AdrMeta:
         return data
 
 
-@dataclass(frozen=True)
-class AnswersFile:
+class AnswersFile(Record):
     """A validated answers file. ``answers`` holds only the questions answered."""
 
     answers: dict[str, Any]

@@ -14,7 +14,6 @@ for the whole region. That is what keeps what-if and the linter off brute force 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from .conditions import (
@@ -32,6 +31,7 @@ from .conditions import (
 )
 from .knowledge import Knowledge
 from .model import CAUTION_RANK, Question
+from .record import Record
 
 Check = Callable[[Mapping[str, Any], Mapping[str, str]], Truth]
 
@@ -116,8 +116,7 @@ def _answer_test(question: str, op: str, operand: Any) -> Check:
     return test
 
 
-@dataclass(frozen=True)
-class CompiledRule:
+class CompiledRule(Record):
     id: str
     topic: str
     verdict: str

@@ -20,8 +20,9 @@ cached, compiled knowledge base without importing pydantic's model machinery.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
+
+from .record import Record
 
 Truth = bool | None
 """True, False, or None for "cannot tell without more answers"."""
@@ -35,7 +36,7 @@ COMPARISONS = ("eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "known")
 ORDERED = ("gt", "ge", "lt", "le")
 
 
-class _Node:
+class _Node(Record):
     """Behaviour shared by every node; subclasses are frozen dataclasses."""
 
     def evaluate(self, answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> Truth:
@@ -64,7 +65,6 @@ class _Node:
         return list(seen)
 
 
-@dataclass(frozen=True)
 class AnswerTest(_Node):
     """Compares one answer; exactly one comparison is set (``schema.py`` checks that)."""
 
@@ -127,7 +127,6 @@ def _same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
-@dataclass(frozen=True)
 class PairTest(_Node):
     """Compares two answers with each other, e.g. consumer instances against partitions."""
 
@@ -152,7 +151,6 @@ class Undecided(str):
     __slots__ = ()
 
 
-@dataclass(frozen=True)
 class VerdictTest(_Node):
     """Holds when another topic's verdict is one of ``in``; unknown while it is undecided."""
 
@@ -166,7 +164,6 @@ class VerdictTest(_Node):
         return verdict in self.in_
 
 
-@dataclass(frozen=True)
 class AllOf(_Node):
     all: list[Condition]
 
@@ -186,7 +183,6 @@ class AllOf(_Node):
             yield from child.walk()
 
 
-@dataclass(frozen=True)
 class AnyOf(_Node):
     any: list[Condition]
 
@@ -206,7 +202,6 @@ class AnyOf(_Node):
             yield from child.walk()
 
 
-@dataclass(frozen=True)
 class Not(_Node):
     not_: Condition
 
@@ -219,7 +214,6 @@ class Not(_Node):
         yield from self.not_.walk()
 
 
-@dataclass(frozen=True)
 class Always(_Node):
     """``always: true``: for a topic's fallback rules and unconditional red flags."""
 

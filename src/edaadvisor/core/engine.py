@@ -21,16 +21,15 @@ unknown, so no rule builds on a verdict that nothing decided.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from .conditions import Undecided
 from .knowledge import Knowledge
 from .model import CAUTION_RANK, RedFlag, Rule, Topic
+from .record import Record, field
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Record):
     """A rule that fired, with the answers and verdicts it read."""
 
     rule: Rule
@@ -38,8 +37,7 @@ class Finding:
     verdicts: dict[str, str]
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(Record):
     topic: Topic
     verdict: str
     summary: str
@@ -74,23 +72,20 @@ class Decision:
         return merged
 
 
-@dataclass(frozen=True)
-class FlagHit:
+class FlagHit(Record):
     flag: RedFlag
     answers: dict[str, Any]
     verdicts: dict[str, str]
 
 
-@dataclass(frozen=True)
-class PossibleFlag:
+class PossibleFlag(Record):
     """A red flag that may apply once the listed questions are answered."""
 
     flag: RedFlag
     unknown: list[str]
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(Record):
     decisions: dict[str, Decision]
     red_flags: list[FlagHit]
     possible_red_flags: list[PossibleFlag] = field(default_factory=list)

@@ -7,8 +7,9 @@ so the CLI and the TUI show the same words. Nothing in this module formats trace
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Self
+
+from .record import Record
 
 KeyPath = tuple[str | int, ...]
 
@@ -19,13 +20,14 @@ def format_key_path(path: KeyPath) -> str:
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
+            continue
+        # a key with control or line-break characters would split or garble the message line
+        name = part if part.isprintable() else repr(part)
+        text += f".{name}" if text else name
     return text
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Record):
     """One thing wrong with one place in one file."""
 
     message: str
@@ -42,14 +44,15 @@ class Problem:
         return ": ".join([*parts, self.message])
 
 
-@dataclass
 class EdaAdvisorError(Exception):
     """Base of every error that is the user's to fix; ``exit_code`` is the CLI's status."""
 
-    problems: list[Problem] = field(default_factory=list)
     exit_code: int = 2
 
-    def __post_init__(self) -> None:
+    def __init__(self, problems: list[Problem] | None = None, exit_code: int | None = None):
+        self.problems: list[Problem] = list(problems or [])
+        if exit_code is not None:
+            self.exit_code = exit_code
         super().__init__(str(self))
 
     @classmethod

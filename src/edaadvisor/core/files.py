@@ -13,17 +13,15 @@ import contextlib
 import errno
 import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EdaAdvisorError
 
 
-@dataclass
 class OverwriteRefused(EdaAdvisorError):
     """The destination exists and ``force`` was not given; the file was left untouched."""
 
-    exit_code: int = 1
+    exit_code = 1
 
 
 class OutputError(EdaAdvisorError):

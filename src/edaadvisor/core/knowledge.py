@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import KnowledgeError, Problem
 from .model import Question, RedFlag, Rule, Topic
+from .record import Record, field
 from .references import _at, _topic_cycle, reference_problems, visibility_problems
 from .resources import knowledge_dir
 from .yamlsafe import YamlDocument, parse_yaml
@@ -29,8 +29,7 @@ if TYPE_CHECKING:
 _ITEM_KINDS = ("questions", "topics", "rules", "red_flags")
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(Record):
     """The base knowledge or one pack, as the report and the ADR's provenance name it."""
 
     name: str
@@ -39,8 +38,7 @@ class Layer:
     source: str
 
 
-@dataclass
-class Knowledge:
+class Knowledge(Record, eq=False):
     """The whole knowledge in effect: validated, cross-checked and ordered for the engine."""
 
     name: str
@@ -90,8 +88,7 @@ def _topic_deps(rules: Iterable[Rule]) -> list[str]:
     return [t for rule in rules for t in rule.when.topics()]
 
 
-@dataclass
-class _Folder:
+class _Folder(Record):
     """A knowledge folder's files, read but not parsed: enough to key the cache."""
 
     label: str
@@ -100,8 +97,7 @@ class _Folder:
     digest: str
 
 
-@dataclass
-class _Parsed:
+class _Parsed(Record):
     name: str
     version: str
     description: str
@@ -196,7 +192,13 @@ def _read_folder(folder: Traversable, label: str, meta_file: str) -> _Folder:
     digest = hashlib.sha256()
     files: list[tuple[str, bytes]] = []
     for name, entry in entries:
-        raw = entry.read_bytes()
+        try:
+            raw = entry.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise KnowledgeError.single(
+                f"cannot read this file: {reason}", f"{label}/{name}"
+            ) from None
         digest.update(name.encode() + b"\0" + raw + b"\0")
         files.append((name, raw))
     return _Folder(label, meta_file, files, digest.hexdigest())

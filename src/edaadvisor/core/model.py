@@ -8,10 +8,10 @@ cheap to cache.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .conditions import Condition
+from .record import Record, field
 
 Strength = Literal["weak", "normal", "strong", "decisive"]
 STRENGTH_RANK: dict[str, int] = {"weak": 1, "normal": 2, "strong": 3, "decisive": 4}
@@ -25,8 +25,7 @@ CAUTION_RANK: dict[str, int] = {
 """Tie-break between equally strong rules: the more cautious verdict wins."""
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(Record):
     """A section of the principles document, or a public source with its address."""
 
     section: str | None = None
@@ -39,15 +38,13 @@ class Reference:
         return f"{self.title} <{self.url}>"
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(Record):
     value: str
     label: str
     help: str = ""
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(Record):
     id: str
     section: str
     type: Literal["int", "bool", "enum"]
@@ -102,14 +99,12 @@ class Question:
         return f"{value:,}{' ' + self.unit if self.unit else ''}"
 
 
-@dataclass(frozen=True)
-class Fallback:
+class Fallback(Record):
     verdict: str
     summary: str
 
 
-@dataclass(frozen=True)
-class Topic:
+class Topic(Record):
     id: str
     title: str
     question: str
@@ -123,8 +118,7 @@ class Topic:
     references: list[Reference] = field(default_factory=list)
 
 
-@dataclass(frozen=True, eq=False)
-class Rule:
+class Rule(Record, eq=False):
     id: str
     topic: str
     verdict: str
@@ -140,8 +134,7 @@ class Rule:
         return STRENGTH_RANK[self.strength]
 
 
-@dataclass(frozen=True, eq=False)
-class RedFlag:
+class RedFlag(Record, eq=False):
     id: str
     title: str
     why: str

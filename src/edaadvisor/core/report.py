@@ -8,19 +8,18 @@ the knowledge base's order and nothing depends on the clock or the file system.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
 from .answers import AnswersFile
 from .engine import Decision, Evaluation, Finding, evaluate
 from .knowledge import Knowledge
+from .record import Record, field
 
 REPORT_VERSION = 1
 
 
-@dataclass(frozen=True)
-class WhatIf:
+class WhatIf(Record):
     """A smallest change of answers that would give ``verdict`` instead of the current one."""
 
     changes: dict[str, Any]
@@ -29,8 +28,7 @@ class WhatIf:
     """Plain words for the ADR and the TUI: "more than three services join the workflow"."""
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Record):
     knowledge: Knowledge
     answers_file: AnswersFile
     evaluation: Evaluation
