@@ -11,7 +11,6 @@ strong, eventual") because people read them, and a misspelt id gets the closest 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -332,6 +331,8 @@ def _unknown_key(path: KeyPath, knowledge: Knowledge) -> str:
     else:
         candidates = ["version", "project", "adr", "answers"]
         what = "top-level key"
+    import difflib  # only a misspelt key pays for it
+
     close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]}?" if close else f"; known: {', '.join(candidates)}"
     return f"unknown {what} {key!r}{hint}"

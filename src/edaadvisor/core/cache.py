@@ -18,7 +18,6 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,9 +36,14 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("EDAADVISOR_CACHE_DIR")
     if configured is not None:
         return Path(configured) if configured else None
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("edaadvisor", appauthor=False))
+    # the platforms' cache folders, as platformdirs knows them; importing it costs more than
+    # this whole lookup is worth on every run
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "edaadvisor" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "edaadvisor"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "edaadvisor"
 
 
 def cache_key(layers: list[tuple[str, str]]) -> str:
@@ -76,6 +80,8 @@ def store(key: str, knowledge: Knowledge) -> None:
     if folder is None:
         return
     try:
+        import tempfile
+
         folder.mkdir(parents=True, exist_ok=True)
         fd, temp = tempfile.mkstemp(prefix=".knowledge-", dir=folder)
         try:

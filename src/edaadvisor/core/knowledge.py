@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,8 @@ from .resources import knowledge_dir
 from .yamlsafe import YamlDocument, parse_yaml
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     from .schema import KnowledgeFileSpec
 
 _ITEM_KINDS = ("questions", "topics", "rules", "red_flags")

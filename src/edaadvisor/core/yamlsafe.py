@@ -8,7 +8,6 @@ each key's line is known, duplicates are an error, and expansion is bounded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,13 +55,13 @@ def _tag_message(tag: str) -> str:
     )
 
 
-@dataclass
 class YamlDocument:
-    """Plain data plus the 1-based line where each key path starts."""
+    """Plain data plus the 1-based line where each key path starts (filled while parsing)."""
 
-    data: Any
-    source: str
-    lines: dict[KeyPath, int] = field(default_factory=dict)
+    def __init__(self, data: Any, source: str, lines: dict[KeyPath, int] | None = None) -> None:
+        self.data = data
+        self.source = source
+        self.lines: dict[KeyPath, int] = lines if lines is not None else {}
 
     def line_of(self, path: KeyPath) -> int | None:
         """The line of ``path``, or of its nearest ancestor that has one."""
