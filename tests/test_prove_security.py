@@ -18,6 +18,7 @@ process's own.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -210,7 +211,7 @@ def clean_shape(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 @settings(
-    max_examples=40,
+    max_examples=int(os.environ.get("EDAADVISOR_FUZZ_EXAMPLES", "0") or 0) or 40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.filter_too_much],
 )
