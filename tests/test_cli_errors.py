@@ -352,11 +352,47 @@ def test_bad_input_in_a_real_process(tmp_path: Path, case: tuple[Any, ...]) -> N
 
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.yaml"))]
 SNIPPETS = [
-    "", "-1", "0", "1e9", "99999999999999999999999", "true", "no", "~", "null", "[]", "{}",
-    "[1, [2, [3]]]", "'3'", '"\\u0000"', "!!python/object/apply:os.system [id]", "!x 1",
-    "&a 1", "*a", "*nope", "2026-13-45", "!!int ''", "!!bool maybe", "!!timestamp x", "? x",
-    "|\n  block", ">-", "%YAML 1.1", "---", "...", "\t", "a: b: c", "[", "}", "'", "\\", "#",
-    "kafka", "strong", "non_trivial", "<<: {a: 1}", "\u00e9\u4e2d\U0001f600",
+    "",
+    "-1",
+    "0",
+    "1e9",
+    "99999999999999999999999",
+    "true",
+    "no",
+    "~",
+    "null",
+    "[]",
+    "{}",
+    "[1, [2, [3]]]",
+    "'3'",
+    '"\\u0000"',
+    "!!python/object/apply:os.system [id]",
+    "!x 1",
+    "&a 1",
+    "*a",
+    "*nope",
+    "2026-13-45",
+    "!!int ''",
+    "!!bool maybe",
+    "!!timestamp x",
+    "? x",
+    "|\n  block",
+    ">-",
+    "%YAML 1.1",
+    "---",
+    "...",
+    "\t",
+    "a: b: c",
+    "[",
+    "}",
+    "'",
+    "\\",
+    "#",
+    "kafka",
+    "strong",
+    "non_trivial",
+    "<<: {a: 1}",
+    "\u00e9\u4e2d\U0001f600",
 ]
 
 
@@ -415,11 +451,19 @@ BATCH = 5
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(contents=st.lists(mutated_files(), min_size=BATCH, max_size=BATCH))
-def test_mutated_files_exit_0_or_2_without_traceback(
-    tmp_path: Path, contents: list[bytes]
-) -> None:
+def test_mutated_files_exit_0_or_2_without_traceback(tmp_path: Path, contents: list[bytes]) -> None:
     paths = [tmp_path / f"answers-{i}.yaml" for i in range(len(contents))]
     with ThreadPoolExecutor(max_workers=BATCH) as pool:
         futures = [pool.submit(_check_process, p, c) for p, c in zip(paths, contents, strict=True)]
         for future in futures:
             future.result()
+
+
+@pytest.mark.parametrize("args", [["--set", "services=3"], ["--format", "json"], ["--interactive"]])
+def test_options_that_need_an_answers_file_say_so_instead_of_opening_the_tui(
+    args: list[str],
+) -> None:
+    proc = run_cli(*args)
+    assert proc.returncode == 2
+    assert "--answers FILE is needed" in proc.stderr
+    assert "Traceback" not in proc.stderr

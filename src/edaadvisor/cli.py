@@ -130,11 +130,15 @@ def _load(target: str) -> Callable[[list[str]], int]:
 
 def run(args: argparse.Namespace) -> int:
     if args.answers is None:
-        if args.overrides or args.output or args.adr_dir is not None or args.interactive:
+        if args.overrides or args.interactive or args.format != "markdown":
             raise InputError.single(
-                "--answers FILE is needed with --set, --output, --adr-dir and --interactive"
+                "--answers FILE is needed with --set, --format and --interactive; without "
+                "it the interview opens (and --output / --adr-dir say where ctrl+s saves)"
             )
-        return _load("edaadvisor.tui.app:run")([])
+        return _open_tui(args)
+    if args.interactive:
+        # the TUI loads and validates the same files through the core, once
+        return _open_tui(args)
     from .core.answers import load_answers_file
     from .core.knowledge import load_knowledge
 
@@ -142,8 +146,6 @@ def run(args: argparse.Namespace) -> int:
     answers_file = load_answers_file(args.answers, knowledge)
     if args.overrides:
         answers_file = apply_overrides(answers_file, args.overrides, knowledge)
-    if args.interactive:
-        return _open_tui(args)
     from .core.report import build_report
 
     report = build_report(knowledge, answers_file)

@@ -198,10 +198,3 @@ def run_tui(args: argparse.Namespace) -> int:
     app = AdvisorApp(knowledge, answers_file, options=args)
     result = app.run()
     return int(result or 0)
-
-
-def run(argv: list[str]) -> int:
-    """``edaadvisor`` with no ``--answers``: parse ``argv`` like the CLI and open the TUI."""
-    from ..cli import build_parser
-
-    return run_tui(build_parser().parse_args(argv))

@@ -29,7 +29,7 @@ class AdrScreen(Screen[None]):
         with VerticalScroll(id="adr-scroll") as scroll:
             scroll.border_title = f"ADR preview: {self.adr_title}"
             scroll.border_subtitle = "ctrl+s writes it · ctrl+o saves the answers"
-            yield Markdown(self.markdown, id="adr")
+            yield Markdown(_without_front_matter(self.markdown), id="adr")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -37,3 +37,13 @@ class AdrScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+
+def _without_front_matter(markdown: str) -> str:
+    """The body only: the Markdown widget would run the YAML provenance into one paragraph.
+    The file written keeps it, of course."""
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 4)
+        if end != -1:
+            return markdown[end + 5 :].lstrip("\n")
+    return markdown

@@ -52,8 +52,14 @@ class ReviewScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#answers", DataTable)
-        table.add_columns("Question", "Answer")
         s = self.session
+        labels = [q.label_of(s.answers[q.id]) for q in s.visible() if q.id in s.answers]
+        # explicit widths: styled cells are not measured, and a header-wide column cuts the
+        # question to its first word
+        answer_width = min(max([len("not answered"), *map(len, labels)]), 32)
+        question_width = max(self.app.size.width - answer_width - 8, 20)
+        table.add_column("Question", width=question_width)
+        table.add_column("Answer", width=answer_width)
         for question in s.visible():
             if question.id in s.answers:
                 answer = Content(question.label_of(s.answers[question.id]))
