@@ -13,15 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic_core import SchemaValidator, ValidationError
-
+from .document import YamlDocument
 from .errors import InputError, KeyPath, Problem
 from .knowledge import Knowledge
 from .model import Question
 from .record import Record, field
-from .yamlsafe import YamlDocument, load_yaml_file, parse_yaml
+
+if TYPE_CHECKING:
+    from pydantic_core import SchemaValidator, ValidationError
 
 FORMAT_VERSION = 1
 STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
@@ -43,6 +44,8 @@ class AdrMeta(Record):
         (a pydantic-core ``ValidationError``) when it does not fit."""
         if not isinstance(data, Mapping):
             raise ValueError("'adr' is a mapping with title, status, deciders, date")
+        from pydantic_core import SchemaValidator
+
         adr = SchemaValidator(_adr_schema()).validate_python(dict(data))
         return cls(
             adr.get("title"), adr.get("status"), list(adr.get("deciders", [])), adr.get("date")
@@ -180,6 +183,9 @@ _VALIDATORS: dict[str, SchemaValidator] = {}
 def _validator(knowledge: Knowledge) -> SchemaValidator:
     validator = _VALIDATORS.get(knowledge.digest)
     if validator is None:
+        # imported on first use: the TUI shows its first question before it validates anything
+        from pydantic_core import SchemaValidator
+
         validator = _VALIDATORS[knowledge.digest] = SchemaValidator(core_schema(knowledge))
     return validator
 
@@ -204,10 +210,14 @@ def json_schema(knowledge: Knowledge) -> dict[str, Any]:
 
 def load_answers_file(path: Path, knowledge: Knowledge) -> AnswersFile:
     """Read and validate an answers file; every problem is an ``InputError`` naming the file."""
+    from .yamlsafe import load_yaml_file
+
     return parse_answers_document(load_yaml_file(path, what="answers file"), knowledge)
 
 
 def parse_answers_text(text: str, source: str, knowledge: Knowledge) -> AnswersFile:
+    from .yamlsafe import parse_yaml
+
     return parse_answers_document(parse_yaml(text, source), knowledge)
 
 
@@ -232,8 +242,11 @@ def parse_answers_document(doc: YamlDocument, knowledge: Knowledge) -> AnswersFi
     elif isinstance(answers, dict):
         # null means "don't know", the same as leaving the question out
         data["answers"] = {k: v for k, v in answers.items() if v is not None}
+    validator = _validator(knowledge)
+    from pydantic_core import ValidationError
+
     try:
-        validated = _validator(knowledge).validate_python(data)
+        validated = validator.validate_python(data)
     except ValidationError as exc:
         raise InputError(_explain(exc, doc, knowledge)) from None
     answered = validated.get("answers", {})

@@ -20,11 +20,11 @@ from .model import Question, RedFlag, Rule, Topic
 from .record import Record, field
 from .references import _at, _topic_cycle, reference_problems, visibility_problems
 from .resources import knowledge_dir
-from .yamlsafe import YamlDocument, parse_yaml
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
+    from .document import YamlDocument
     from .schema import KnowledgeFileSpec
 
 _ITEM_KINDS = ("questions", "topics", "rules", "red_flags")
@@ -215,6 +215,8 @@ def _parse_folder(folder: _Folder, problems: list[Problem]) -> _Parsed:
         source = f"{label}/{name}"
         try:
             text = raw.decode("utf-8")
+            from .yamlsafe import parse_yaml  # only a changed knowledge folder is parsed
+
             doc = parse_yaml(text, source, error=KnowledgeError)
         except UnicodeDecodeError:
             unreadable.append(Problem("is not UTF-8 text", source))

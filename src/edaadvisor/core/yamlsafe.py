@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .document import YamlDocument
 from .errors import EdaAdvisorError, InputError, KeyPath
 
 MAX_BYTES = 1024 * 1024
@@ -53,24 +54,6 @@ def _tag_message(tag: str) -> str:
         f"the tag {shown!r} is not allowed; write plain values "
         "(numbers, true/false, text, lists and mappings)"
     )
-
-
-class YamlDocument:
-    """Plain data plus the 1-based line where each key path starts (filled while parsing)."""
-
-    def __init__(self, data: Any, source: str, lines: dict[KeyPath, int] | None = None) -> None:
-        self.data = data
-        self.source = source
-        self.lines: dict[KeyPath, int] = lines if lines is not None else {}
-
-    def line_of(self, path: KeyPath) -> int | None:
-        """The line of ``path``, or of its nearest ancestor that has one."""
-        while True:
-            if path in self.lines:
-                return self.lines[path]
-            if not path:
-                return None
-            path = path[:-1]
 
 
 def read_text(path: Path, *, what: str = "file") -> str:
