@@ -279,18 +279,21 @@ PWN = "!!python/object/apply:os.system ['touch {marker}']"
 
 MEASURED = textwrap.dedent(
     """
-    import json, resource, sys, time
+    import json, resource, sys, time, tracemalloc
     # a runaway is cut off at 1 GiB (MemoryError, a traceback the test sees) instead of
     # swapping the CI machine
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
     from edaadvisor.cli import main
+    # Python's own allocation peak: ru_maxrss would not do, since Linux carries a forked
+    # child's peak over from its parent (a big pytest process) across exec
+    tracemalloc.start()
     started = time.perf_counter()
     try:
         status = main(sys.argv[1:])
     except SystemExit as exc:
         status = exc.code
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    peak = tracemalloc.get_traced_memory()[1]
     sys.stderr.flush()
     print("MEASURED " + json.dumps({"status": status, "seconds": elapsed, "bytes": peak}))
     """
