@@ -41,7 +41,12 @@ class Problem(Record):
             where = f"{where}:{self.line}" if where else f"line {self.line}"
         key = format_key_path(self.key_path)
         parts = [p for p in (where, key) if p]
-        return ": ".join([*parts, self.message])
+        text = ": ".join([*parts, self.message])
+        if text.isprintable():
+            return text
+        # an id or value from the file may hold control characters or line breaks; the
+        # message must stay one readable line
+        return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class EdaAdvisorError(Exception):
