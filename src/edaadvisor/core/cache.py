@@ -1,10 +1,11 @@
-"""A cache of the validated, assembled knowledge base, keyed by the digest of its files.
+"""A cache of the validated, assembled knowledge base, keyed by its files' signature.
 
 Parsing thirteen YAML files and validating them with pydantic costs more than everything else
 ``--format json`` does, and importing pydantic's model machinery alone costs half the budget.
-So the first run validates and stores the result (plain dataclasses, pickled); later runs
-read the files' bytes, hash them, and load the stored result when nothing changed. A changed
-file, pack, tool version or runtime class changes the key, so a stale entry is never used.
+So the first run validates and stores the result (plain records, pickled) with a signature:
+every file's name, size and modification time, as Python checks its ``.pyc`` files. Later
+runs list and stat the files and load the stored result when the signature matches; a changed
+file, pack, tool version or runtime class changes it, so a stale entry is never used.
 
 The cache lives in the user's cache folder (``EDAADVISOR_CACHE_DIR`` overrides it; set it to
 an empty string to turn caching off). It is written by the user's own process into the user's
@@ -14,10 +15,10 @@ rebuilt, and a folder we cannot write to only costs speed.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import sys
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,14 @@ if TYPE_CHECKING:
 FORMAT = 1
 KEEP = 16
 """Entries kept: enough for a team switching between a few packs, bounded for everyone."""
-_RUNTIME_MODULES = ("conditions.py", "model.py", "knowledge.py", "schema.py", "cache.py")
+_RUNTIME_MODULES = (
+    "cache.py",
+    "conditions.py",
+    "knowledge.py",
+    "model.py",
+    "record.py",
+    "schema.py",
+)
 
 
 def cache_dir() -> Path | None:
@@ -46,36 +54,45 @@ def cache_dir() -> Path | None:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "edaadvisor"
 
 
-def cache_key(layers: list[tuple[str, str]]) -> str:
-    """Digest of every layer's label and content, the tool, and the runtime classes' code."""
+Signature = tuple[object, ...]
+
+
+def signature(layers: list[tuple[str, tuple[tuple[str, int, int], ...]]]) -> Signature:
+    """What a cached entry must match: the tool, the runtime classes and every knowledge file
+    (name, size, modification time), checked the way Python checks its own ``.pyc`` files."""
     here = Path(__file__).parent
-    key = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}".encode())
+    modules: list[tuple[str, int, int]] = []
     for module in _RUNTIME_MODULES:
         try:
             stat = (here / module).stat()
-            key.update(f"\0{module}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+            modules.append((module, stat.st_size, stat.st_mtime_ns))
         except OSError:
-            key.update(f"\0{module}:?".encode())
-    for label, digest in layers:
-        key.update(f"\0{label}\0{digest}".encode())
-    return key.hexdigest()
+            modules.append((module, -1, -1))
+    return (FORMAT, __version__, sys.version_info[:2], tuple(modules), tuple(layers))
 
 
-def load(key: str) -> Knowledge | None:
+def _entry(folder: Path, key: Signature) -> Path:
+    # a short name for the file; the full signature inside it is what decides a hit
+    return folder / f"knowledge-{zlib.crc32(repr(key).encode()):08x}.pickle"
+
+
+def load(key: Signature) -> Knowledge | None:
     folder = cache_dir()
     if folder is None:
         return None
     try:
-        with (folder / f"knowledge-{key}.pickle").open("rb") as handle:
-            knowledge = pickle.load(handle)
+        with _entry(folder, key).open("rb") as handle:
+            stored_key, knowledge = pickle.load(handle)
     except Exception:  # an unreadable or stale entry of any kind is simply rebuilt
         return None
     from .knowledge import Knowledge
 
-    return knowledge if isinstance(knowledge, Knowledge) else None
+    if stored_key != key or not isinstance(knowledge, Knowledge):
+        return None
+    return knowledge
 
 
-def store(key: str, knowledge: Knowledge) -> None:
+def store(key: Signature, knowledge: Knowledge) -> None:
     folder = cache_dir()
     if folder is None:
         return
@@ -86,8 +103,8 @@ def store(key: str, knowledge: Knowledge) -> None:
         fd, temp = tempfile.mkstemp(prefix=".knowledge-", dir=folder)
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(knowledge, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, folder / f"knowledge-{key}.pickle")
+                pickle.dump((key, knowledge), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, _entry(folder, key))
         finally:
             Path(temp).unlink(missing_ok=True)
         # keep the entries of the last few knowledge/pack combinations, drop older ones

@@ -10,7 +10,6 @@ so pydantic is imported only when a knowledge folder is new or has changed.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,12 +51,8 @@ class Knowledge(Record, eq=False):
     red_flags: list[RedFlag]
     origin: dict[str, str] = field(default_factory=dict)
     """``"rule:<id>"`` / ``"red_flag:<id>"`` / ``"question:<id>"`` -> ``file:line``."""
-
-    @property
-    def digest(self) -> str:
-        """One digest over every layer, so a pack change shows in provenance."""
-        joined = "\n".join(f"{layer.name}@{layer.digest}" for layer in self.layers)
-        return hashlib.sha256(joined.encode()).hexdigest()
+    digest: str = ""
+    """One content digest over every layer, so a pack change shows in provenance."""
 
     @property
     def packs(self) -> list[Layer]:
@@ -90,12 +85,13 @@ def _topic_deps(rules: Iterable[Rule]) -> list[str]:
 
 
 class _Folder(Record):
-    """A knowledge folder's files, read but not parsed: enough to key the cache."""
+    """A knowledge folder's files, listed but not read: enough to find it in the cache."""
 
     label: str
     meta_file: str
-    files: list[tuple[str, bytes]]
-    digest: str
+    entries: list[tuple[str, Traversable]]
+    signature: tuple[tuple[str, int, int], ...]
+    """(name, size, mtime) of every file: what the cache checks, as Python checks .pyc files."""
 
 
 class _Parsed(Record):
@@ -117,13 +113,13 @@ def load_knowledge(packs: Sequence[Path] = (), *, base: Path | None = None) -> K
     from . import cache
 
     folders = _read_folders(packs, base)
-    key = cache.cache_key([(folder.label, folder.digest) for folder in folders])
-    knowledge = cache.load(key)
+    signature = cache.signature([(folder.label, folder.signature) for folder in folders])
+    knowledge = cache.load(signature)
     if knowledge is None:
         knowledge, problems = _check(folders)
         if problems:
             raise KnowledgeError(problems)
-        cache.store(key, knowledge)
+        cache.store(signature, knowledge)
     return knowledge
 
 
@@ -190,28 +186,52 @@ def _read_folder(folder: Traversable, label: str, meta_file: str) -> _Folder:
         raise KnowledgeError.single(
             f"missing {meta_file} (it names the {what} and its version)", f"{label}/{meta_file}"
         )
+    signature: list[tuple[str, int, int]] = []
+    for name, entry in entries:
+        try:
+            if isinstance(entry, Path):
+                stat = entry.stat()
+                signature.append((name, stat.st_size, stat.st_mtime_ns))
+            else:  # no file system underneath (a zip import): the content itself must do
+                import zlib
+
+                raw = entry.read_bytes()
+                signature.append((name, len(raw), zlib.crc32(raw)))
+        except OSError as exc:
+            raise _unreadable(exc, f"{label}/{name}") from None
+    return _Folder(label, meta_file, entries, tuple(signature))
+
+
+def _unreadable(exc: OSError, where: str) -> KnowledgeError:
+    return KnowledgeError.single(
+        f"cannot read this file: {exc.strerror or type(exc).__name__}", where
+    )
+
+
+def _read_bytes(folder: _Folder) -> tuple[list[tuple[str, bytes]], str]:
+    """Every file's bytes and the layer's content digest (the one provenance records)."""
+    import hashlib
+
     digest = hashlib.sha256()
     files: list[tuple[str, bytes]] = []
-    for name, entry in entries:
+    for name, entry in folder.entries:
         try:
             raw = entry.read_bytes()
         except OSError as exc:
-            reason = exc.strerror or type(exc).__name__
-            raise KnowledgeError.single(
-                f"cannot read this file: {reason}", f"{label}/{name}"
-            ) from None
+            raise _unreadable(exc, f"{folder.label}/{name}") from None
         digest.update(name.encode() + b"\0" + raw + b"\0")
         files.append((name, raw))
-    return _Folder(label, meta_file, files, digest.hexdigest())
+    return files, digest.hexdigest()
 
 
 def _parse_folder(folder: _Folder, problems: list[Problem]) -> _Parsed:
     """One folder's items; schema problems go to ``problems``, unreadable files raise."""
     label, meta_file = folder.label, folder.meta_file
+    files, digest = _read_bytes(folder)
     unreadable: list[Problem] = []
     meta: KnowledgeFileSpec | None = None
     items: dict[str, list[tuple[Any, str]]] = {kind: [] for kind in _ITEM_KINDS}
-    for name, raw in folder.files:
+    for name, raw in files:
         source = f"{label}/{name}"
         try:
             text = raw.decode("utf-8")
@@ -236,7 +256,7 @@ def _parse_folder(folder: _Folder, problems: list[Problem]) -> _Parsed:
         raise KnowledgeError(unreadable)
     if meta is None or not meta.name or not meta.version:
         raise KnowledgeError.single("needs both 'name' and 'version'", f"{label}/{meta_file}")
-    return _Parsed(meta.name, meta.version, meta.description, items, folder.digest, label)
+    return _Parsed(meta.name, meta.version, meta.description, items, digest, label)
 
 
 def _yaml_files(folder: Traversable, prefix: str) -> Iterable[tuple[str, Traversable]]:
@@ -373,6 +393,9 @@ def _assemble(layers: list[_Parsed], problems: list[Problem]) -> Knowledge:
                 table[item.id] = item
                 origin[key] = where
                 layer_of[key] = depth
+    import hashlib
+
+    joined = "\n".join(f"{layer.name}@{layer.digest}" for layer in layers)
     return Knowledge(
         name=layers[0].name,
         version=layers[0].version,
@@ -383,6 +406,7 @@ def _assemble(layers: list[_Parsed], problems: list[Problem]) -> Knowledge:
         rules=list(rules.values()),
         red_flags=list(red_flags.values()),
         origin=origin,
+        digest=hashlib.sha256(joined.encode()).hexdigest(),
     )
 
 
