@@ -63,14 +63,15 @@ class InterviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#question-pane").border_title = "Interview"
         self._update_progress()
-        self.refresh_reasoning(mark_changes=False)
         self.query_one(QuestionView).focus_answer()
-        # the question first; the topic list and the footer (dozens of widgets) a frame later
+        # the question first; the topic list, the footer (dozens of widgets) and the engine's
+        # verdicts and what-if a frame later
         self.call_after_refresh(self._build_rest)
 
     async def _build_rest(self) -> None:
         await self.mount(Footer(compact=True))
         await self.query_one(ReasoningPanel).build()
+        self.refresh_reasoning(mark_changes=False)
 
     # -- display ------------------------------------------------------------------------------
 
