@@ -32,6 +32,14 @@ SUBCOMMANDS: dict[str, str] = {
 FORMATS = ("markdown", "json", "text")
 
 
+def add_knowledge_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--knowledge DIR``, repeatable, as every command that loads knowledge spells it."""
+    parser.add_argument(
+        "--knowledge", "-k", type=Path, action="append", default=[], metavar="DIR",
+        help=help_text,
+    )  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="edaadvisor",
@@ -78,14 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
         default="madr",
         help="ADR template: madr (default), nygard, or a Jinja2 file",
     )
-    parser.add_argument(
-        "--knowledge",
-        "-k",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="layer a knowledge pack on the shipped knowledge (repeatable, applied in order)",
+    add_knowledge_option(
+        parser, "layer a knowledge pack on the shipped knowledge (repeatable, applied in order)"
     )
     parser.add_argument(
         "--set",
@@ -271,15 +273,7 @@ def schema_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="edaadvisor schema", description="Print the JSON Schema of answers files."
     )
-    parser.add_argument(
-        "--knowledge",
-        "-k",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="include the questions of a knowledge pack",
-    )
+    add_knowledge_option(parser, "include the questions of a knowledge pack")
     args = parser.parse_args(argv)
     schema = json_schema(load_knowledge(args.knowledge))
     sys.stdout.write(json.dumps(schema, indent=2, ensure_ascii=False) + "\n")

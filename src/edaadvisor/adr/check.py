@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..cli import add_knowledge_option
 from ..core.answers import validate_answers
 from ..core.engine import evaluate
 from ..core.errors import EdaAdvisorError, InputError, Problem
@@ -129,14 +130,8 @@ def main(argv: list[str]) -> int:
         "when a verdict no longer holds, 2 when an ADR cannot be read.",
     )
     parser.add_argument("adrs", nargs="+", type=Path, metavar="ADR.md")
-    parser.add_argument(
-        "--knowledge",
-        "-k",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="layer a knowledge pack, as when the ADRs were written (repeatable)",
+    add_knowledge_option(
+        parser, "layer a knowledge pack, as when the ADRs were written (repeatable)"
     )
     parser.add_argument(
         "--skip-unmarked",

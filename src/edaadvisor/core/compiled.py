@@ -29,7 +29,7 @@ from .conditions import (
     _Node,
     compare,
 )
-from .knowledge import Knowledge
+from .knowledge import Knowledge, dependency_order
 from .model import CAUTION_RANK, Question
 from .record import Record
 
@@ -149,7 +149,7 @@ class CompiledKnowledge:
         self.deps = {
             t: sorted({d for rule in rules for d in rule.topics}) for t, rules in self.rules.items()
         }
-        self.order = _dependency_order(self.deps)
+        self.order = dependency_order(self.deps)
         self.visible: dict[str, Check] = {
             q.id: compile_condition(q.visible_when)
             for q in knowledge.questions.values()
@@ -217,24 +217,6 @@ class CompiledKnowledge:
         """Whether the interview would not ask ``question`` given ``answers``."""
         check = self.visible.get(question)
         return check is not None and check(answers, {}) is False
-
-
-def _dependency_order(deps: Mapping[str, list[str]]) -> list[str]:
-    order: list[str] = []
-    done: set[str] = set()
-
-    def visit(topic: str) -> None:
-        if topic in done:
-            return
-        done.add(topic)
-        for dep in deps.get(topic, []):
-            if dep in deps:
-                visit(dep)
-        order.append(topic)
-
-    for topic in deps:
-        visit(topic)
-    return order
 
 
 Region = tuple[int, int | None]

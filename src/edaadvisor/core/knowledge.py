@@ -10,7 +10,7 @@ so pydantic is imported only when a knowledge folder is new or has changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,21 +63,26 @@ class Knowledge(Record, eq=False):
 
     def topic_order(self) -> list[str]:
         """Topics ordered so a topic comes after every topic whose verdict its rules test."""
-        deps = {t: _topic_deps(self.rules_for(t)) for t in self.topics}
-        order: list[str] = []
-        done: set[str] = set()
+        return dependency_order({t: _topic_deps(self.rules_for(t)) for t in self.topics})
 
-        def visit(topic: str) -> None:
-            if topic in done:
-                return
-            done.add(topic)
-            for dep in deps[topic]:
+
+def dependency_order(deps: Mapping[str, list[str]]) -> list[str]:
+    """Keys ordered so each comes after the keys it depends on (cycles are refused at load)."""
+    order: list[str] = []
+    done: set[str] = set()
+
+    def visit(topic: str) -> None:
+        if topic in done:
+            return
+        done.add(topic)
+        for dep in deps.get(topic, []):
+            if dep in deps:
                 visit(dep)
-            order.append(topic)
+        order.append(topic)
 
-        for topic in self.topics:
-            visit(topic)
-        return order
+    for topic in deps:
+        visit(topic)
+    return order
 
 
 def _topic_deps(rules: Iterable[Rule]) -> list[str]:
