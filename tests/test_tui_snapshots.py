@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Footer, Input
 
 from conftest import EXAMPLES
 from edaadvisor.core import load_knowledge
 from edaadvisor.core.answers import load_answers_file
 from edaadvisor.tui.app import AdvisorApp
 from edaadvisor.tui.state import StateStore
+from edaadvisor.tui.widgets.reasoning import ReasoningPanel
 
 EXAMPLE = EXAMPLES / "order-fulfilment.yaml"
 
@@ -39,6 +40,16 @@ def app_for(answers: Path | None = None) -> AdvisorApp:
 
 async def steady(pilot: Pilot[Any]) -> None:
     """No blinking cursor: the snapshot must not depend on when it is taken."""
+    await pilot.pause()
+    # the verdict panel and the footer's keys fill in just after the first question shows
+    interview = pilot.app.interview if isinstance(pilot.app, AdvisorApp) else None
+    for _ in range(100):
+        footers = interview.query(Footer) if interview is not None else None
+        if interview is None or (
+            footers and footers.first().children and interview.query_one(ReasoningPanel).built
+        ):
+            break
+        await pilot.pause(0.02)
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     for field in pilot.app.screen.query(Input):

@@ -64,12 +64,14 @@ class InterviewScreen(Screen[None]):
         self.query_one("#question-pane").border_title = "Interview"
         self._update_progress()
         self.query_one(QuestionView).focus_answer()
-        # the question first; the topic list, the footer (dozens of widgets) and the engine's
-        # verdicts and what-if a frame later
-        self.call_after_refresh(self._build_rest)
+        # the question first; the footer, the topic list (dozens of widgets), the engine's
+        # verdicts and the what-if a moment later
+        # (a timer, not call_after_refresh: that would still run before the first frame is shown)
+        self.set_timer(0.05, self._build_rest)
 
     async def _build_rest(self) -> None:
         await self.mount(Footer(compact=True))
+        self.refresh_bindings()  # a footer mounted late shows its keys only when told
         await self.query_one(ReasoningPanel).build()
         self.refresh_reasoning(mark_changes=False)
 
