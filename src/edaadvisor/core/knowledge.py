@@ -23,7 +23,6 @@ from .resources import knowledge_dir
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-    from .document import YamlDocument
     from .schema import KnowledgeFileSpec
 
 _ITEM_KINDS = ("questions", "topics", "rules", "red_flags")
@@ -240,7 +239,9 @@ def _parse_folder(folder: _Folder, problems: list[Problem]) -> _Parsed:
         source = f"{label}/{name}"
         try:
             text = raw.decode("utf-8")
-            from .yamlsafe import parse_yaml  # only a changed knowledge folder is parsed
+            # only a changed knowledge folder is parsed and validated
+            from .schema import validate_file
+            from .yamlsafe import parse_yaml
 
             doc = parse_yaml(text, source, error=KnowledgeError)
         except UnicodeDecodeError:
@@ -249,7 +250,7 @@ def _parse_folder(folder: _Folder, problems: list[Problem]) -> _Parsed:
         except KnowledgeError as exc:
             unreadable.extend(exc.problems)
             continue
-        parsed, kept = _validate_file(doc, problems)
+        parsed, kept = validate_file(doc, problems)
         if name == meta_file:
             meta = parsed
         elif parsed is not None and (parsed.name or parsed.version):
@@ -271,96 +272,6 @@ def _yaml_files(folder: Traversable, prefix: str) -> Iterable[tuple[str, Travers
             yield from _yaml_files(entry, f"{name}/")
         elif entry.name.endswith((".yaml", ".yml")):
             yield name, entry
-
-
-def _validate_file(
-    doc: YamlDocument, problems: list[Problem]
-) -> tuple[KnowledgeFileSpec | None, list[tuple[str, int, Any]]]:
-    """The file's metadata and its valid items as ``(kind, index, item)``.
-
-    When the file breaks the schema every error is reported, and the items that are valid on
-    their own are still returned: the loader refuses the whole knowledge anyway, but the linter
-    can go on analysing the rest. Items come back built: runtime objects, not specs.
-    """
-    from pydantic import ValidationError
-
-    from .schema import KnowledgeFileSpec
-
-    if not isinstance(doc.data, dict):
-        problems.append(
-            Problem(
-                "a knowledge file is a mapping of questions, topics, rules, red_flags",
-                doc.source,
-                line=1,
-            )
-        )
-        return None, []
-    try:
-        parsed = KnowledgeFileSpec.model_validate(doc.data)
-    except ValidationError as exc:
-        for err in exc.errors():
-            path = tuple(p for p in err["loc"] if isinstance(p, str | int))
-            path = _trim_union_tags(path)
-            label = _item_label(doc.data, path)
-            problems.append(Problem(f"{label}{err['msg']}", doc.source, path, doc.line_of(path)))
-        return _salvage(doc.data)
-    kept = [
-        (kind, i, item.build())
-        for kind in _ITEM_KINDS
-        for i, item in enumerate(getattr(parsed, kind))
-    ]
-    return parsed, kept
-
-
-def _salvage(data: dict[str, Any]) -> tuple[KnowledgeFileSpec | None, list[tuple[str, int, Any]]]:
-    from pydantic import ValidationError
-
-    from .schema import ITEM_SPECS, KnowledgeFileSpec
-
-    kept: list[tuple[str, int, Any]] = []
-    for kind, spec in ITEM_SPECS.items():
-        raw = data.get(kind)
-        for index, item in enumerate(raw if isinstance(raw, list) else []):
-            try:
-                kept.append((kind, index, spec.model_validate(item).build()))
-            except ValidationError:
-                continue
-    meta = {k: data[k] for k in ("name", "version", "description") if k in data}
-    try:
-        return KnowledgeFileSpec.model_validate(meta), kept
-    except ValidationError:
-        return None, kept
-
-
-def _trim_union_tags(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
-    from .schema import CONDITION_TAGS
-
-    tags = set(CONDITION_TAGS)
-    kept: list[str | int] = []
-    for part in path:
-        # pydantic puts the chosen union member's tag in the location; the file has no such key
-        if (
-            isinstance(part, str)
-            and part in tags
-            and kept
-            and kept[-1] != part
-            and (kept[-1] in ("when", "visible_when", "not") or isinstance(kept[-1], int))
-        ):
-            continue
-        kept.append(part)
-    return tuple(kept)
-
-
-def _item_label(data: dict[str, Any], path: tuple[str | int, ...]) -> str:
-    """``(rule saga.orchestrate) `` when the error sits inside an item with an id."""
-    if len(path) >= 2 and path[0] in _ITEM_KINDS and isinstance(path[1], int):
-        items = data.get(str(path[0]))
-        if isinstance(items, list) and path[1] < len(items) and isinstance(items[path[1]], dict):
-            item_id = items[path[1]].get("id")
-            if item_id is not None:
-                kind = str(path[0]).rstrip("s").replace("_", " ")
-                return f"({kind} {item_id}) "
-    return ""
 
 
 def _assemble(layers: list[_Parsed], problems: list[Problem]) -> Knowledge:

@@ -17,12 +17,15 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    ValidationError,
     model_validator,
 )
 
 from . import conditions as rt
 from . import model
 from .conditions import COMPARISONS, Scalar, Verdict, attr_name
+from .document import YamlDocument
+from .errors import Problem
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=96)]
@@ -290,3 +293,87 @@ ITEM_SPECS: dict[str, type[QuestionSpec | TopicSpec | RuleSpec | RedFlagSpec]] =
     "red_flags": RedFlagSpec,
 }
 """Each list of a knowledge file and the spec of its items, for salvaging valid items."""
+ITEM_KINDS = tuple(ITEM_SPECS)
+
+
+# -- validating one file -------------------------------------------------------------------
+
+
+def validate_file(
+    doc: YamlDocument, problems: list[Problem]
+) -> tuple[KnowledgeFileSpec | None, list[tuple[str, int, Any]]]:
+    """The file's metadata and its valid items as ``(kind, index, item)``.
+
+    When the file breaks the schema every error is reported, and the items that are valid on
+    their own are still returned: the loader refuses the whole knowledge anyway, but the linter
+    can go on analysing the rest. Items come back built: runtime objects, not specs.
+    """
+    if not isinstance(doc.data, dict):
+        problems.append(
+            Problem(
+                "a knowledge file is a mapping of questions, topics, rules, red_flags",
+                doc.source,
+                line=1,
+            )
+        )
+        return None, []
+    try:
+        parsed = KnowledgeFileSpec.model_validate(doc.data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            path = tuple(p for p in err["loc"] if isinstance(p, str | int))
+            path = _trim_union_tags(path)
+            label = _item_label(doc.data, path)
+            problems.append(Problem(f"{label}{err['msg']}", doc.source, path, doc.line_of(path)))
+        return _salvage(doc.data)
+    kept = [
+        (kind, i, item.build())
+        for kind in ITEM_KINDS
+        for i, item in enumerate(getattr(parsed, kind))
+    ]
+    return parsed, kept
+
+
+def _salvage(data: dict[str, Any]) -> tuple[KnowledgeFileSpec | None, list[tuple[str, int, Any]]]:
+    kept: list[tuple[str, int, Any]] = []
+    for kind, spec in ITEM_SPECS.items():
+        raw = data.get(kind)
+        for index, item in enumerate(raw if isinstance(raw, list) else []):
+            try:
+                kept.append((kind, index, spec.model_validate(item).build()))
+            except ValidationError:
+                continue
+    meta = {k: data[k] for k in ("name", "version", "description") if k in data}
+    try:
+        return KnowledgeFileSpec.model_validate(meta), kept
+    except ValidationError:
+        return None, kept
+
+
+def _trim_union_tags(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    tags = set(CONDITION_TAGS)
+    kept: list[str | int] = []
+    for part in path:
+        # pydantic puts the chosen union member's tag in the location; the file has no such key
+        if (
+            isinstance(part, str)
+            and part in tags
+            and kept
+            and kept[-1] != part
+            and (kept[-1] in ("when", "visible_when", "not") or isinstance(kept[-1], int))
+        ):
+            continue
+        kept.append(part)
+    return tuple(kept)
+
+
+def _item_label(data: dict[str, Any], path: tuple[str | int, ...]) -> str:
+    """``(rule saga.orchestrate) `` when the error sits inside an item with an id."""
+    if len(path) >= 2 and path[0] in ITEM_KINDS and isinstance(path[1], int):
+        items = data.get(str(path[0]))
+        if isinstance(items, list) and path[1] < len(items) and isinstance(items[path[1]], dict):
+            item_id = items[path[1]].get("id")
+            if item_id is not None:
+                kind = str(path[0]).rstrip("s").replace("_", " ")
+                return f"({kind} {item_id}) "
+    return ""
