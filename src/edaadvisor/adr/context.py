@@ -195,6 +195,12 @@ def _saga_caption(verdicts: dict[str, str]) -> str:
     return "The saga under choreography: each participant reacts to the previous one's event."
 
 
+def _reason(decision: Decision) -> str:
+    """The summary without the engine's list of unanswered ids: the ADR names those
+    questions in words (``open_questions``)."""
+    return decision.topic.default.summary if decision.strength is None else decision.summary
+
+
 def _topic(report: Report, decision: Decision) -> dict[str, Any]:
     topic = decision.topic
     verdict = decision.verdict
@@ -211,7 +217,7 @@ def _topic(report: Report, decision: Decision) -> dict[str, Any]:
         "verdict_words": VERDICT_WORDS.get(verdict, verdict),
         "strength": decision.strength or "default",
         "summary": decision.summary,
-        "because": clause(decision.summary),
+        "because": clause(_reason(decision)),
         "basis": _basis(report, decision),
         "assessment": _assessment(decision),
         "open_questions": [_question_title(report, q) for q in decision.unknown],
@@ -277,7 +283,7 @@ def _y_statement(report: Report, subject: str) -> str:
     topic = decision.topic
     head = f'In the context of {subject}, facing the question "{topic.question}",'
     adopt, alternative = lower_first(topic.adopt), lower_first(topic.alternative)
-    because = clause(decision.summary)
+    because = clause(_reason(decision))
     pro = clause(topic.pros[0]) if topic.pros else "its benefits"
     con = clause(topic.cons[0]) if topic.cons else "its costs"
     if decision.verdict == "recommend":
