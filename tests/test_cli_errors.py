@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES, run_cli
 from edaadvisor.cli import main
+from mutation import mutated_text
 
 FUZZ_EXAMPLES = int(os.environ.get("EDAADVISOR_FUZZ_EXAMPLES", "0") or 0)
 settings.register_profile("edaadvisor-cli-long", max_examples=max(FUZZ_EXAMPLES, 1), deadline=None)
@@ -398,34 +399,7 @@ SNIPPETS = [
 
 @st.composite
 def mutated_files(draw: st.DrawFn) -> bytes:
-    text = draw(st.sampled_from(SEEDS))
-    lines = text.split("\n")
-    for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["drop", "dup", "swap", "value", "key", "indent", "insert"]))
-        i = draw(st.integers(0, len(lines) - 1))
-        if kind == "drop" and len(lines) > 1:
-            del lines[i]
-        elif kind == "dup":
-            lines.insert(i, lines[i])
-        elif kind == "swap":
-            j = draw(st.integers(0, len(lines) - 1))
-            lines[i], lines[j] = lines[j], lines[i]
-        elif kind == "value" and ":" in lines[i]:
-            key = lines[i].split(":", 1)[0]
-            lines[i] = f"{key}: {draw(st.sampled_from(SNIPPETS))}"
-        elif kind == "key" and ":" in lines[i]:
-            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
-            key = draw(st.from_regex(r"[a-z_]{1,20}", fullmatch=True) | st.sampled_from(SNIPPETS))
-            lines[i] = f"{indent}{key}:{lines[i].split(':', 1)[1]}"
-        elif kind == "indent":
-            lines[i] = " " * draw(st.integers(0, 5)) + lines[i].lstrip()
-        else:
-            lines.insert(i, draw(st.sampled_from(SNIPPETS)))
-    data = bytearray("\n".join(lines).encode("utf-8"))
-    for _ in range(draw(st.integers(0, 2))):
-        if data:
-            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
-    return bytes(data)
+    return draw(mutated_text(draw(st.sampled_from(SEEDS)), SNIPPETS))
 
 
 def _check_process(path: Path, content: bytes) -> None:

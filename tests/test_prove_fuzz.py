@@ -34,6 +34,7 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO, run_cli
 from edaadvisor.cli import main
+from mutation import mutated_text
 
 FUZZ_EXAMPLES = int(os.environ.get("EDAADVISOR_FUZZ_EXAMPLES", "0") or 0)
 settings.register_profile(
@@ -83,52 +84,72 @@ def assert_plain_errors(err: str) -> None:
 # --- mutation machinery ---------------------------------------------------------------------
 
 SNIPPETS = [
-    "", "~", "null", "true", "no", "0", "-1", "1e999", "99999999999999999999", "[]", "{}",
-    "[1, [2, [3]]]", "'x'", '"\\u0000"', "!!python/object/apply:os.system [id]", "!x 1",
-    "&a 1", "*a", "*nope", "<<: {a: 1}", "2026-13-45", "!!int ''", "!!set {a}", "? x", "|\n  b",
-    "%YAML 1.1", "---", "...", "\t", "a: b: c", "[", "}", "'", "\\", "#", "é中😀",
-    "recommend", "advise_against", "consider", "not_applicable", "strong", "eventual",
-    "kafka", "none", "simple", "non_trivial", "services", "event_driven", "saga",
-    "{answer: services, ge: 2}", "{topic: event_driven, is: recommend}", "{always: true}",
-    "{all: []}", "{any: [{answer: nope, eq: 1}]}", "{not: {not: {always: true}}}",
-    "{answer: broker, in: [kafka, nope]}", "replaces: true", "id: event_driven",
-    "id: orch.small-simple-workflow", "topic: nowhere", "verdict: maybe",
+    "",
+    "~",
+    "null",
+    "true",
+    "no",
+    "0",
+    "-1",
+    "1e999",
+    "99999999999999999999",
+    "[]",
+    "{}",
+    "[1, [2, [3]]]",
+    "'x'",
+    '"\\u0000"',
+    "!!python/object/apply:os.system [id]",
+    "!x 1",
+    "&a 1",
+    "*a",
+    "*nope",
+    "<<: {a: 1}",
+    "2026-13-45",
+    "!!int ''",
+    "!!set {a}",
+    "? x",
+    "|\n  b",
+    "%YAML 1.1",
+    "---",
+    "...",
+    "\t",
+    "a: b: c",
+    "[",
+    "}",
+    "'",
+    "\\",
+    "#",
+    "é中😀",
+    "recommend",
+    "advise_against",
+    "consider",
+    "not_applicable",
+    "strong",
+    "eventual",
+    "kafka",
+    "none",
+    "simple",
+    "non_trivial",
+    "services",
+    "event_driven",
+    "saga",
+    "{answer: services, ge: 2}",
+    "{topic: event_driven, is: recommend}",
+    "{always: true}",
+    "{all: []}",
+    "{any: [{answer: nope, eq: 1}]}",
+    "{not: {not: {always: true}}}",
+    "{answer: broker, in: [kafka, nope]}",
+    "replaces: true",
+    "id: event_driven",
+    "id: orch.small-simple-workflow",
+    "topic: nowhere",
+    "verdict: maybe",
 ]
 
 
-@st.composite
-def mutated(draw: st.DrawFn, text: str, *, lines_only: tuple[int, int] | None = None) -> bytes:
-    """``text`` with 1-4 line edits (optionally only in a line range) and 0-2 flipped bytes."""
-    lines = text.split("\n")
-    lo, hi = lines_only or (0, len(lines) - 1)
-    hi = max(lo, min(hi, len(lines) - 1))
-    for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["drop", "dup", "swap", "value", "key", "indent", "insert"]))
-        i = draw(st.integers(lo, min(hi, len(lines) - 1)))
-        if kind == "drop" and len(lines) > 1:
-            del lines[i]
-            hi = max(lo, hi - 1)
-        elif kind == "dup":
-            lines.insert(i, lines[i])
-        elif kind == "swap":
-            j = draw(st.integers(lo, min(hi, len(lines) - 1)))
-            lines[i], lines[j] = lines[j], lines[i]
-        elif kind == "value" and ":" in lines[i]:
-            key = lines[i].split(":", 1)[0]
-            lines[i] = f"{key}: {draw(st.sampled_from(SNIPPETS))}"
-        elif kind == "key" and ":" in lines[i]:
-            indent = lines[i][: len(lines[i]) - len(lines[i].lstrip())]
-            key = draw(st.from_regex(r"[a-z_]{1,12}", fullmatch=True) | st.sampled_from(SNIPPETS))
-            lines[i] = f"{indent}{key}:{lines[i].split(':', 1)[1]}"
-        elif kind == "indent":
-            lines[i] = " " * draw(st.integers(0, 6)) + lines[i].lstrip()
-        else:
-            lines.insert(i, draw(st.sampled_from(SNIPPETS)))
-    data = bytearray("\n".join(lines).encode("utf-8"))
-    for _ in range(draw(st.integers(0, 2))):
-        if data:
-            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
-    return bytes(data)
+def mutated(text: str, *, lines_only: tuple[int, int] | None = None) -> st.SearchStrategy[bytes]:
+    return mutated_text(text, SNIPPETS, lines_only=lines_only)
 
 
 # --- knowledge packs ----------------------------------------------------------------------
@@ -147,13 +168,33 @@ IDS = st.sampled_from(
 SCALARS = st.none() | st.booleans() | st.integers(-5, 10**6) | st.text(max_size=12) | IDS
 VALUES = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(["id", "topic", "verdict", "when", "answer", "in", "ge", "all", "any",
-                         "not", "summary", "rationale", "type", "values", "replaces", "title"])
-        | st.text(max_size=6),
-        inner,
-        max_size=5,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "id",
+                    "topic",
+                    "verdict",
+                    "when",
+                    "answer",
+                    "in",
+                    "ge",
+                    "all",
+                    "any",
+                    "not",
+                    "summary",
+                    "rationale",
+                    "type",
+                    "values",
+                    "replaces",
+                    "title",
+                ]
+            )
+            | st.text(max_size=6),
+            inner,
+            max_size=5,
+        )
     ),
     max_leaves=20,
 )
@@ -255,8 +296,16 @@ def test_fuzzed_packs_give_advice_or_a_plain_error_and_write_nothing_on_error(
         pack = write_pack(Path(scratch) / "pack", files)
         output = Path(scratch) / "out" / "report.json"
         output.parent.mkdir()
-        argv = ["--answers", ORDER, "--knowledge", str(pack), "--format", "json",
-                "--output", str(output)]
+        argv = [
+            "--answers",
+            ORDER,
+            "--knowledge",
+            str(pack),
+            "--format",
+            "json",
+            "--output",
+            str(output),
+        ]
         result = run_main(argv, capsys)
         check_pack_run(*result, output)
         lint = run_main(["kb", "lint", str(pack)], capsys)
@@ -272,8 +321,16 @@ def test_the_unmutated_policy_pack_is_a_seed_that_works(capsys: pytest.CaptureFi
         pack = write_pack(Path(scratch), {k: v.encode() for k, v in POLICY.items()})
         output = Path(scratch) / "report.json"
         status, _, err = run_main(
-            ["--answers", ORDER, "--knowledge", str(pack), "--format", "json", "--output",
-             str(output)],
+            [
+                "--answers",
+                ORDER,
+                "--knowledge",
+                str(pack),
+                "--format",
+                "json",
+                "--output",
+                str(output),
+            ],
             capsys,
         )
         assert status == 0, err
@@ -288,11 +345,20 @@ BATCH = 4
 def test_fuzzed_packs_in_a_real_process(packs: list[dict[str, bytes]]) -> None:
     """3 examples x 4 packs x 2 commands = 24 real runs, as concurrent processes."""
     with tempfile.TemporaryDirectory() as scratch:
+
         def one(index: int) -> None:
             pack = write_pack(Path(scratch) / f"pack{index}", packs[index])
             output = Path(scratch) / f"report{index}.json"
-            proc = run_cli("--answers", ORDER, "--knowledge", str(pack), "--format", "json",
-                           "--output", str(output))
+            proc = run_cli(
+                "--answers",
+                ORDER,
+                "--knowledge",
+                str(pack),
+                "--format",
+                "json",
+                "--output",
+                str(output),
+            )
             check_pack_run(proc.returncode, proc.stdout, proc.stderr, output)
             proc = run_cli("kb", "lint", str(pack))
             check_lint_run(proc.returncode, proc.stdout, proc.stderr)
@@ -421,6 +487,7 @@ def test_the_adr_seeds_hold(capsys: pytest.CaptureFixture[str], tmp_path: Path) 
 def test_fuzzed_adrs_in_a_real_process(contents: list[bytes]) -> None:
     """3 examples x 4 ADRs = 12 real runs of `edaadvisor check`."""
     with tempfile.TemporaryDirectory() as scratch:
+
         def one(index: int) -> None:
             path = Path(scratch) / f"{index:04d}-decision.md"
             path.write_bytes(contents[index])
