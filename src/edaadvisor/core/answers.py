@@ -115,6 +115,13 @@ def _question_schema(question: Question) -> dict[str, Any]:
         return {"type": "bool", "strict": True}
     if question.type == "enum":
         return {"type": "literal", "expected": question.values}
+    if question.type == "list":
+        return {
+            "type": "list",
+            "items_schema": {"type": "literal", "expected": question.values},
+            "max_length": len(question.values),
+            "strict": True,
+        }
     schema: dict[str, Any] = {"type": "int", "strict": True}
     if question.minimum is not None:
         schema["ge"] = question.minimum
@@ -250,6 +257,19 @@ def parse_answers_document(doc: YamlDocument, knowledge: Knowledge) -> AnswersFi
     except ValidationError as exc:
         raise InputError(_explain(exc, doc, knowledge)) from None
     answered = validated.get("answers", {})
+    repeated = [
+        Problem(
+            f"{q} names a choice twice; list each of "
+            f"{', '.join(knowledge.questions[q].values)} at most once",
+            doc.source,
+            ("answers", q),
+            doc.line_of(("answers", q)),
+        )
+        for q, value in answered.items()
+        if isinstance(value, list) and len(set(value)) != len(value)
+    ]
+    if repeated:
+        raise InputError(repeated)
     ordered = {q: answered[q] for q in knowledge.questions if answered.get(q) is not None}
     adr = validated.get("adr") or {}
     return AnswersFile(
@@ -319,6 +339,9 @@ def _message(err: Any, path: KeyPath, knowledge: Knowledge) -> str:
         return _unknown_key(path, knowledge)
     if len(path) == 2 and path[0] == "answers" and isinstance(path[1], str):
         question = knowledge.questions[path[1]]
+        return f"{_show(value)} is not allowed; {question.id} takes {question.domain_text()}"
+    if len(path) == 3 and path[0] == "answers" and str(path[1]) in knowledge.questions:
+        question = knowledge.questions[str(path[1])]
         return f"{_show(value)} is not allowed; {question.id} takes {question.domain_text()}"
     if path == ("answers",):
         return "'answers' is a mapping of question id to answer"

@@ -1,10 +1,12 @@
-"""The knowledge base compiled for repeated evaluation: what-if analysis and the linter.
+"""How a topic is judged: the one implementation of the engine's semantics.
 
-``engine.evaluate`` explains one decision and is fast enough for that. The what-if search and
-the linter evaluate the same rules hundreds or thousands of times with small variations of the
-answers, so here every condition becomes a plain closure (no pydantic attribute lookups on the
-hot path) and a topic's verdict is resolved exactly as the engine does (strength, then caution,
-then the fallback), without building explanations. ``tests/test_whatif_*`` check both agree.
+Every condition becomes a plain closure, and ``CompiledKnowledge.judge`` decides one topic:
+its rules in three-valued logic, the strongest fired rules, the most cautious among equals,
+the fallback when none fires, a rule that leans on an assumed answer weighed as at most
+``normal``, and the topic's requirements (a topic is never more adopted than the topic it
+requires). ``engine.evaluate`` explains the judgements; the what-if search and the linter
+call the same ``judge`` thousands of times and read only the verdicts, so they can never
+disagree with the report.
 
 It also derives, per integer question, the *regions* that the knowledge base's comparisons cut
 its domain into: within one region every comparison gives the same result, so one value stands
@@ -15,12 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from .conditions import (
+    BROKER_QUESTION,
     AllOf,
     Always,
     AnswerTest,
     AnyOf,
+    CapabilityTest,
     Not,
     PairTest,
     Truth,
@@ -30,8 +35,8 @@ from .conditions import (
     compare,
 )
 from .knowledge import Knowledge, dependency_order
-from .model import CAUTION_RANK, Question
-from .record import Record
+from .model import CAUTION_RANK, STRENGTH_RANK, Question, Rule
+from .record import Record, field
 
 Check = Callable[[Mapping[str, Any], Mapping[str, str]], Truth]
 
@@ -97,6 +102,16 @@ def compile_condition(node: _Node) -> Check:
             return verdict in allowed
 
         return verdict_test
+    if isinstance(node, CapabilityTest):
+        has, known = frozenset(node.has), frozenset(node.known)
+
+        def capability(a: Mapping[str, Any], v: Mapping[str, str]) -> Truth:
+            broker = a.get(BROKER_QUESTION)
+            if broker is None or broker not in known:
+                return None
+            return broker in has
+
+        return capability
     if isinstance(node, Always):
         return lambda a, v: True
     raise TypeError(f"unknown condition node {type(node).__name__}")  # pragma: no cover
@@ -116,6 +131,11 @@ def _answer_test(question: str, op: str, operand: Any) -> Check:
     return test
 
 
+NORMAL = STRENGTH_RANK["normal"]
+ADOPTION = {"recommend": 2, "consider": 1, "advise_against": 0, "not_applicable": 0}
+"""How far a verdict adopts its topic; a requirement caps its dependants at this level."""
+
+
 class CompiledRule(Record):
     id: str
     topic: str
@@ -124,6 +144,36 @@ class CompiledRule(Record):
     check: Check
     questions: tuple[str, ...]
     topics: tuple[str, ...]
+    rule: Rule
+
+
+class Capped(Record):
+    """A verdict lowered because a topic it requires is rejected or still open."""
+
+    topic: str
+    """The required topic that set the cap."""
+    topic_verdict: str
+    before: str
+    """The verdict the topic's own rules gave: what applies if the requirement is met."""
+    unless: str
+    """The requirement in words ("if you publish events anyway")."""
+
+
+class Judgement(Record):
+    """One topic decided: the verdict and everything the engine needs to explain it."""
+
+    verdict: str
+    """Possibly ``Undecided``: the fallback stands only for want of answers."""
+    fired: list[CompiledRule]
+    undecidable: list[CompiledRule]
+    deciding: list[CompiledRule]
+    rank: int
+    """The deciding rules' effective rank; 0 when the fallback stands."""
+    leaning: dict[str, list[str]] = field(default_factory=dict)
+    """Rule id -> the assumed answers (or topics judged on them) it relied on to fire."""
+    capped: Capped | None = None
+    rules: list[CompiledRule] = field(default_factory=list)
+    """Every rule of the topic, in knowledge order."""
 
 
 class CompiledKnowledge:
@@ -143,11 +193,23 @@ class CompiledKnowledge:
                         compile_condition(rule.when),
                         tuple(rule.when.questions()),
                         tuple(t for t in rule.when.topics() if t in knowledge.topics),
+                        rule,
                     )
                 )
         self.fallback = {t: topic.default.verdict for t, topic in knowledge.topics.items()}
+        self.requires = {
+            t: [
+                (tuple(n for n in req.topics if n in knowledge.topics), req.unless)
+                for req in topic.requires
+            ]
+            for t, topic in knowledge.topics.items()
+        }
         self.deps = {
-            t: sorted({d for rule in rules for d in rule.topics}) for t, rules in self.rules.items()
+            t: sorted(
+                {d for rule in rules for d in rule.topics}
+                | {n for needed, _ in self.requires[t] for n in needed}
+            )
+            for t, rules in self.rules.items()
         }
         self.order = dependency_order(self.deps)
         self.visible: dict[str, Check] = {
@@ -180,43 +242,165 @@ class CompiledKnowledge:
     def _question_key(self, question: str) -> tuple[int, str]:
         return (self.question_index.get(question, len(self.question_index)), question)
 
-    def decide(self, topic: str, answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> str:
-        """The engine's verdict for one topic: strongest fired rules, then the most cautious."""
-        best_rank = 0
-        best = ""
-        open_verdicts: set[str] = set()
+    def judge(
+        self,
+        topic: str,
+        answers: Mapping[str, Any],
+        verdicts: Mapping[str, str],
+        assumed: Mapping[str, Any] | None = None,
+        leaning: Mapping[str, list[str]] | None = None,
+    ) -> Judgement:
+        """Decide ``topic``: strongest fired rules, the most cautious among equals, else the
+        fallback; then the topic's requirements cap it.
+
+        ``answers`` may hold assumed values (the keys of ``assumed``); a rule that fires only
+        thanks to one of them, or reads a topic that was judged on one (``leaning``: topic ->
+        assumed questions), weighs at most ``normal``: an assumption never outweighs a fact.
+        """
+        fired: list[CompiledRule] = []
+        undecidable: list[CompiledRule] = []
+        ranks: dict[str, int] = {}
+        leans: dict[str, list[str]] = {}
         for rule in self.rules[topic]:
             truth = rule.check(answers, verdicts)
             if truth is True:
-                if rule.rank > best_rank:
-                    best_rank, best = rule.rank, rule.verdict
-                elif rule.rank == best_rank and CAUTION_RANK[rule.verdict] > CAUTION_RANK[best]:
-                    best = rule.verdict
+                fired.append(rule)
+                relied = self._relied(rule, answers, verdicts, assumed, leaning)
+                if relied:
+                    leans[rule.id] = relied
+                ranks[rule.id] = min(rule.rank, NORMAL) if relied else rule.rank
             elif truth is None:
-                open_verdicts.add(rule.verdict)
-        if best:
-            return best
-        fallback = self.fallback[topic]
-        # as in the engine: a fallback that an undecidable rule could still settle is undecided
-        return Undecided(fallback) if open_verdicts else fallback
+                undecidable.append(rule)
+        if fired:
+            top = max(ranks.values())
+            strongest = [rule for rule in fired if ranks[rule.id] == top]
+            verdict = max((rule.verdict for rule in strongest), key=CAUTION_RANK.__getitem__)
+            deciding = [rule for rule in strongest if rule.verdict == verdict]
+        else:
+            top = 0
+            fallback = self.fallback[topic]
+            # a fallback that an undecidable rule could still settle is undecided
+            verdict = Undecided(fallback) if undecidable else fallback
+            deciding = []
+        leaning_here = {r.id: leans[r.id] for r in deciding if r.id in leans}
+        capped = self._cap(topic, verdict, verdicts)
+        if capped is not None:
+            verdict = "not_applicable" if ADOPTION[capped.topic_verdict] == 0 else "consider"
+            if isinstance(verdicts.get(capped.topic), Undecided) and verdict == "consider":
+                verdict = Undecided(verdict)
+        return Judgement(
+            verdict, fired, undecidable, deciding, top, leaning_here, capped, self.rules[topic]
+        )
+
+    def _relied(
+        self,
+        rule: CompiledRule,
+        answers: Mapping[str, Any],
+        verdicts: Mapping[str, str],
+        assumed: Mapping[str, Any] | None,
+        leaning: Mapping[str, list[str]] | None,
+    ) -> list[str]:
+        relied: dict[str, None] = {}
+        if leaning:
+            for dep in rule.topics:
+                relied.update(dict.fromkeys(leaning.get(dep, [])))
+        if assumed:
+            for question in rule.questions:
+                if question in assumed:
+                    without = {k: v for k, v in answers.items() if k != question}
+                    if rule.check(without, verdicts) is not True:
+                        relied.setdefault(question)
+        return list(relied)
+
+    def _cap(self, topic: str, verdict: str, verdicts: Mapping[str, str]) -> Capped | None:
+        """The requirement that keeps ``verdict`` from standing, if any."""
+        level = ADOPTION[str(verdict)]
+        if level == 0:
+            return None
+        for needed, unless in self.requires[topic]:
+            if not needed:
+                continue
+            # a requirement is met by its most adopted topic; an open one counts as consider
+            best = max(needed, key=lambda t: _adoption(verdicts.get(t)))
+            if _adoption(verdicts.get(best)) < level:
+                return Capped(best, str(verdicts.get(best)), str(verdict), unless)
+        return None
+
+    def blocked(self, topic: str, verdicts: Mapping[str, str]) -> bool:
+        """Whether a topic that ``topic`` requires is rejected (so it cannot be adopted)."""
+        return any(
+            needed and max(_adoption(verdicts.get(t)) for t in needed) == 0
+            for needed, _ in self.requires[topic]
+        )
+
+    def decide(
+        self,
+        topic: str,
+        answers: Mapping[str, Any],
+        verdicts: Mapping[str, str],
+        assumed: Mapping[str, Any] | None = None,
+    ) -> str:
+        """The verdict of one topic, exactly as the engine gives it."""
+        return self.judge(topic, answers, verdicts, assumed).verdict
 
     def verdicts(
         self,
         answers: Mapping[str, Any],
         base: Mapping[str, str] | None = None,
         only: set[str] | None = None,
+        assumed: Mapping[str, Any] | None = None,
     ) -> dict[str, str]:
         """Verdicts of every topic, or of ``only`` those, reusing ``base`` for the others."""
         result = dict(base or {})
+        leaning: dict[str, list[str]] = {}
         for topic in self.order:
             if only is None or topic in only:
-                result[topic] = self.decide(topic, answers, result)
+                judgement = self.judge(topic, answers, result, assumed, leaning)
+                result[topic] = judgement.verdict
+                if judgement.leaning:
+                    leaning[topic] = [q for qs in judgement.leaning.values() for q in qs]
         return result
+
+    def assume(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """The typical answers assumed for unanswered questions that state one, where the
+        interview would ask them given the answers (and assumptions) before them."""
+        effective = dict(answers)
+        assumed: dict[str, Any] = {}
+        for question in self.knowledge.questions.values():
+            if question.id in answers or question.typical is None:
+                continue
+            if not self.hidden(question.id, effective):
+                assumed[question.id] = effective[question.id] = question.typical
+        return assumed
+
+    def settle(self, answers: Mapping[str, Any]) -> dict[str, str]:
+        """Every verdict for ``answers`` as the report gives it, typical answers assumed."""
+        assumed = self.assume(answers)
+        return self.verdicts({**answers, **assumed}, assumed=assumed)
 
     def hidden(self, question: str, answers: Mapping[str, Any]) -> bool:
         """Whether the interview would not ask ``question`` given ``answers``."""
         check = self.visible.get(question)
         return check is not None and check(answers, {}) is False
+
+
+def _adoption(verdict: str | None) -> int:
+    if verdict is None:
+        return 2  # a topic outside this evaluation caps nothing
+    if isinstance(verdict, Undecided):
+        return min(ADOPTION[str(verdict)], 1) if ADOPTION[str(verdict)] else 1
+    return ADOPTION[verdict]
+
+
+_COMPILED: WeakKeyDictionary[Knowledge, CompiledKnowledge] = WeakKeyDictionary()
+
+
+def compiled_for(knowledge: Knowledge) -> CompiledKnowledge:
+    """The knowledge compiled once per loaded knowledge base (report, what-if and TUI share it)."""
+    compiled = _COMPILED.get(knowledge)
+    if compiled is None:
+        compiled = _COMPILED[knowledge] = CompiledKnowledge(knowledge)
+    return compiled
 
 
 Region = tuple[int, int | None]

@@ -12,6 +12,8 @@ YAML shapes (validated by ``schema.py``; these classes are what the engine runs)
     {answer: broker, in: [kafka, pulsar]}     {answer: partitions, known: true}
     {answers: [consumer_instances, partitions], op: gt}     (compares two answers)
     {topic: choreography, in: [recommend, consider]}        always: true
+    {answer: safeguards, contains: outbox}                  (a list answer holds a value)
+    {capability: partitions}        (the chosen broker offers it; see ``knowledge/brokers.yaml``)
 
 These are plain frozen dataclasses, not pydantic models, so that the JSON path can load a
 cached, compiled knowledge base without importing pydantic's model machinery.
@@ -32,7 +34,7 @@ Verdict = Literal["recommend", "consider", "advise_against", "not_applicable"]
 
 Scalar = int | bool | str
 
-COMPARISONS = ("eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "known")
+COMPARISONS = ("eq", "ne", "in", "not_in", "gt", "ge", "lt", "le", "known", "contains")
 ORDERED = ("gt", "ge", "lt", "le")
 
 
@@ -54,6 +56,8 @@ class _Node(Record):
             elif isinstance(node, PairTest):
                 for question in node.answers:
                     seen.setdefault(question)
+            elif isinstance(node, CapabilityTest):
+                seen.setdefault(BROKER_QUESTION)
         return list(seen)
 
     def topics(self) -> list[str]:
@@ -78,6 +82,7 @@ class AnswerTest(_Node):
     lt: int | None = None
     le: int | None = None
     known: bool | None = None
+    contains: str | None = None
 
     @property
     def operator(self) -> str:
@@ -112,6 +117,8 @@ def compare(op: str, value: Any, operand: Any) -> bool:
         return any(_same(value, item) for item in operand)
     if op == "not_in":
         return not any(_same(value, item) for item in operand)
+    if op == "contains":
+        return isinstance(value, list | tuple) and operand in value
     if isinstance(value, bool) or not isinstance(value, int):
         return False
     if op == "gt":
@@ -138,6 +145,28 @@ class PairTest(_Node):
         if left is None or right is None:
             return None
         return compare(self.op, left, right)
+
+
+BROKER_QUESTION = "broker"
+"""The question whose answer capability tests read."""
+
+
+class CapabilityTest(_Node):
+    """Holds when the chosen broker offers ``capability``; unknown for a broker the table
+    does not describe ("other", "undecided") and while the broker is unanswered.
+
+    The loader binds ``has`` and ``known`` from the knowledge's broker table, so a pack that
+    describes another broker teaches every capability test about it."""
+
+    capability: str
+    has: tuple[str, ...] = ()
+    known: tuple[str, ...] = ()
+
+    def evaluate(self, answers: Mapping[str, Any], verdicts: Mapping[str, str]) -> Truth:
+        broker = answers.get(BROKER_QUESTION)
+        if broker is None or broker not in self.known:
+            return None
+        return broker in self.has
 
 
 class Undecided(str):
@@ -223,4 +252,18 @@ class Always(_Node):
         return True
 
 
-Condition = AllOf | AnyOf | Not | AnswerTest | PairTest | VerdictTest | Always
+Condition = AllOf | AnyOf | Not | AnswerTest | PairTest | VerdictTest | CapabilityTest | Always
+
+
+def bind_capabilities(node: Condition, table: Mapping[str, list[str]]) -> Condition:
+    """``node`` with every capability test bound to ``table`` (broker -> capabilities)."""
+    if isinstance(node, CapabilityTest):
+        has = tuple(b for b, caps in table.items() if node.capability in caps)
+        return CapabilityTest(node.capability, has, tuple(table))
+    if isinstance(node, AllOf):
+        return AllOf([bind_capabilities(c, table) for c in node.all])
+    if isinstance(node, AnyOf):
+        return AnyOf([bind_capabilities(c, table) for c in node.any])
+    if isinstance(node, Not):
+        return Not(bind_capabilities(node.not_, table))
+    return node

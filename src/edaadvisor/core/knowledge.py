@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .conditions import Not, bind_capabilities
 from .errors import KnowledgeError, Problem
-from .model import Question, RedFlag, Rule, Topic
+from .model import Broker, Conflict, Question, RedFlag, Rule, Topic
 from .record import Record, field
 from .references import _at, _topic_cycle, reference_problems, visibility_problems
 from .resources import knowledge_dir
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from .schema import KnowledgeFileSpec
 
-_ITEM_KINDS = ("questions", "topics", "rules", "red_flags")
+_ITEM_KINDS = ("questions", "topics", "rules", "red_flags", "conflicts", "brokers")
 
 
 class Layer(Record):
@@ -48,6 +49,8 @@ class Knowledge(Record, eq=False):
     topics: dict[str, Topic]
     rules: list[Rule]
     red_flags: list[RedFlag]
+    conflicts: list[Conflict] = field(default_factory=list)
+    brokers: dict[str, Broker] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)
     """``"rule:<id>"`` / ``"red_flag:<id>"`` / ``"question:<id>"`` -> ``file:line``."""
     digest: str = ""
@@ -60,9 +63,16 @@ class Knowledge(Record, eq=False):
     def rules_for(self, topic: str) -> list[Rule]:
         return [rule for rule in self.rules if rule.topic == topic]
 
+    def topic_deps(self, topic: str) -> list[str]:
+        """Topics whose verdicts ``topic`` reads: in its rules' conditions and its requirements."""
+        found = dict.fromkeys(_topic_deps(self.rules_for(topic)))
+        for requirement in self.topics[topic].requires:
+            found.update(dict.fromkeys(requirement.topics))
+        return list(found)
+
     def topic_order(self) -> list[str]:
-        """Topics ordered so a topic comes after every topic whose verdict its rules test."""
-        return dependency_order({t: _topic_deps(self.rules_for(t)) for t in self.topics})
+        """Topics ordered so a topic comes after every topic whose verdict it reads."""
+        return dependency_order({t: self.topic_deps(t) for t in self.topics})
 
 
 def dependency_order(deps: Mapping[str, list[str]]) -> list[str]:
@@ -160,11 +170,18 @@ def _check(folders: list[_Folder]) -> tuple[Knowledge, list[Problem]]:
         cycle = _topic_cycle(knowledge)
         if cycle:
             # point at a rule that closes the loop, so the message leads to a line to edit
-            rule = next(r for r in knowledge.rules_for(cycle[0]) if cycle[1] in r.when.topics())
+            rule = next(
+                (r for r in knowledge.rules_for(cycle[0]) if cycle[1] in r.when.topics()), None
+            )
+            key, label = (
+                (f"rule:{rule.id}", f"rule {rule.id}")
+                if rule is not None
+                else (f"topic:{cycle[0]}", f"topic {cycle[0]}")  # a 'requires' closes it
+            )
             problems.append(
                 _at(
-                    knowledge.origin[f"rule:{rule.id}"],
-                    f"(rule {rule.id}) rules make topic verdicts depend on each other in a "
+                    knowledge.origin[key],
+                    f"({label}) topic verdicts depend on each other in a "
                     f"cycle: {' -> '.join(cycle)}",
                 )
             )
@@ -280,12 +297,16 @@ def _assemble(layers: list[_Parsed], problems: list[Problem]) -> Knowledge:
     topics: dict[str, Topic] = {}
     rules: dict[str, Rule] = {}
     red_flags: dict[str, RedFlag] = {}
+    conflicts: dict[str, Conflict] = {}
+    brokers: dict[str, Broker] = {}
     origin: dict[str, str] = {}
     tables: dict[str, dict[str, Any]] = {
         "questions": questions,
         "topics": topics,
         "rules": rules,
         "red_flags": red_flags,
+        "conflicts": conflicts,
+        "brokers": brokers,
     }
     layer_of: dict[str, int] = {}
     for depth, layer in enumerate(layers):
@@ -311,18 +332,50 @@ def _assemble(layers: list[_Parsed], problems: list[Problem]) -> Knowledge:
                 layer_of[key] = depth
     import hashlib
 
+    for topic in topics.values():
+        declared = _applicability_rule(topic)
+        if declared is not None and f"rule:{declared.id}" not in origin:
+            rules[declared.id] = declared
+            origin[f"rule:{declared.id}"] = origin[f"topic:{topic.id}"]
+    table = {broker.id: broker.has for broker in brokers.values()}
     joined = "\n".join(f"{layer.name}@{layer.digest}" for layer in layers)
     return Knowledge(
         name=layers[0].name,
         version=layers[0].version,
         description=layers[0].description,
         layers=[Layer(p.name, p.version, p.digest, p.source) for p in layers],
-        questions=questions,
+        questions={
+            q.id: q.replace(visible_when=bind_capabilities(q.visible_when, table))
+            if q.visible_when
+            else q
+            for q in questions.values()
+        },
         topics=topics,
-        rules=list(rules.values()),
-        red_flags=list(red_flags.values()),
+        rules=[r.replace(when=bind_capabilities(r.when, table)) for r in rules.values()],
+        red_flags=[f.replace(when=bind_capabilities(f.when, table)) for f in red_flags.values()],
+        conflicts=[c.replace(when=bind_capabilities(c.when, table)) for c in conflicts.values()],
+        brokers=brokers,
         origin=origin,
         digest=hashlib.sha256(joined.encode()).hexdigest(),
+    )
+
+
+def _applicability_rule(topic: Topic) -> Rule | None:
+    """A topic's ``applies_when`` as the decisive rule the engine runs: where the condition is
+    false, the topic does not arise. One rule, evaluated like every other, so the report, the
+    what-if search and the linter all see the same reason with the same id."""
+    if topic.applies_when is None:
+        return None
+    return Rule(
+        id=f"{topic.id}.does-not-arise",
+        topic=topic.id,
+        verdict="not_applicable",
+        when=Not(topic.applies_when),
+        summary=topic.not_applicable,
+        rationale=f"{topic.title} only arises where its preconditions hold; here they do not.",
+        references=list(topic.references),
+        strength="decisive",
+        declared=True,
     )
 
 

@@ -47,7 +47,7 @@ class Choice(Record):
 class Question(Record):
     id: str
     section: str
-    type: Literal["int", "bool", "enum"]
+    type: Literal["int", "bool", "enum", "list"]
     title: str
     help: str
     example: str = ""
@@ -57,6 +57,11 @@ class Question(Record):
     unit: str = ""
     visible_when: Condition | None = None
     references: list[Reference] = field(default_factory=list)
+    typical: Any = None
+    """The answer assumed when none is given, where one answer is far more likely than the
+    rest (a stated lean, never a silent default); None when no lean is honest."""
+    short: str = ""
+    """A few words naming the question inside a sentence ("the need to replay events")."""
 
     @property
     def values(self) -> list[str]:
@@ -68,6 +73,12 @@ class Question(Record):
             return isinstance(value, bool)
         if self.type == "enum":
             return isinstance(value, str) and value in self.values
+        if self.type == "list":
+            return (
+                isinstance(value, list | tuple)
+                and all(isinstance(v, str) and v in self.values for v in value)
+                and len(set(value)) == len(value)
+            )
         if isinstance(value, bool) or not isinstance(value, int):
             return False
         if self.minimum is not None and value < self.minimum:
@@ -80,6 +91,8 @@ class Question(Record):
             return "true or false"
         if self.type == "enum":
             return "one of: " + ", ".join(self.values)
+        if self.type == "list":
+            return "a list of: " + ", ".join(self.values)
         if self.minimum is not None and self.maximum is not None:
             return f"a whole number from {self.minimum} to {self.maximum}"
         if self.minimum is not None:
@@ -87,6 +100,11 @@ class Question(Record):
         if self.maximum is not None:
             return f"a whole number of at most {self.maximum}"
         return "a whole number"
+
+    @property
+    def words(self) -> str:
+        """How a sentence names this question: its ``short`` text, else its title."""
+        return self.short or self.title.rstrip("?")
 
     def label_of(self, value: Any) -> str:
         """A person's words for an answer: the choice label, yes/no, or the number."""
@@ -96,12 +114,28 @@ class Question(Record):
             return "yes" if value else "no"
         if self.type == "enum":
             return next((c.label for c in self.choices if c.value == value), str(value))
-        return f"{value:,}{' ' + self.unit if self.unit else ''}"
+        if self.type == "list":
+            if not value:
+                return "none"
+            labels = {c.value: c.label for c in self.choices}
+            return ", ".join(labels.get(v, str(v)) for v in value)
+        unit = self.unit
+        if value == 1 and unit.isalpha() and unit.endswith("s"):
+            unit = unit[:-1]  # "1 service", read as a sentence
+        return f"{value:,}{' ' + unit if unit else ''}"
 
 
 class Fallback(Record):
     verdict: str
     summary: str
+
+
+class Requirement(Record):
+    """A topic that only makes sense while one of ``topics`` is adopted or still open."""
+
+    topics: list[str]
+    unless: str
+    """The condition in words, for conditional advice: "if you publish events anyway"."""
 
 
 class Topic(Record):
@@ -116,6 +150,11 @@ class Topic(Record):
     cons: list[str] = field(default_factory=list)
     confirmation: list[str] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
+    requires: list[Requirement] = field(default_factory=list)
+    applies_when: Condition | None = None
+    """Where this is false the topic does not arise: the engine decides it not applicable."""
+    not_applicable: str = ""
+    """Why the topic does not arise when ``applies_when`` is false, as a summary."""
 
 
 class Rule(Record, eq=False):
@@ -128,6 +167,8 @@ class Rule(Record, eq=False):
     references: list[Reference]
     strength: str = "normal"
     replaces: bool = False
+    declared: bool = False
+    """Made by the loader from a topic's ``applies_when``, not written as a rule."""
 
     @property
     def rank(self) -> int:
@@ -141,4 +182,25 @@ class RedFlag(Record, eq=False):
     mitigation: str
     when: Condition
     references: list[Reference]
+    replaces: bool = False
+    safeguard: str | None = None
+    """The safeguard that answers this flag: once in place, the flag becomes a check."""
+
+
+class Conflict(Record, eq=False):
+    """Answers that contradict each other: the file is valid, but one of them is wrong."""
+
+    id: str
+    when: Condition
+    message: str
+    """What contradicts what; ``{question_id}`` is replaced by that answer in words."""
+    replaces: bool = False
+
+
+class Broker(Record):
+    """What one broker (a choice of the ``broker`` question) offers, for capability tests."""
+
+    id: str
+    has: list[str]
+    note: str = ""
     replaces: bool = False

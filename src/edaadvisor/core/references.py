@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .conditions import AnswerTest, PairTest, VerdictTest, _Node
+from .conditions import BROKER_QUESTION, AnswerTest, CapabilityTest, PairTest, VerdictTest, _Node
 from .errors import KnowledgeError, Problem
 
 if TYPE_CHECKING:
@@ -57,7 +57,37 @@ def reference_problems(knowledge: Knowledge) -> list[Problem]:
         where = knowledge.origin[f"red_flag:{flag.id}"]
         for problem in _condition_problems(flag.when, knowledge, allow_topics=True):
             problems.append(_at(where, f"(red flag {flag.id}) when: {problem}"))
+        if flag.safeguard is not None and not _is_safeguard(knowledge, flag.safeguard):
+            problems.append(
+                _at(where, f"(red flag {flag.id}) safeguard {flag.safeguard!r} is not a choice "
+                    "of the 'safeguards' question")
+            )  # fmt: skip
+    for conflict in knowledge.conflicts:
+        where = knowledge.origin[f"conflict:{conflict.id}"]
+        for problem in _condition_problems(conflict.when, knowledge, allow_topics=False):
+            problems.append(_at(where, f"(conflict {conflict.id}) when: {problem}"))
+    for topic in knowledge.topics.values():
+        where = knowledge.origin[f"topic:{topic.id}"]
+        for requirement in topic.requires:
+            for needed in requirement.topics:
+                if needed not in knowledge.topics:
+                    problems.append(
+                        _at(where, f"(topic {topic.id}) requires: unknown topic {needed!r}")
+                    )
+    broker = knowledge.questions.get(BROKER_QUESTION)
+    for entry in knowledge.brokers.values():
+        if broker is None or entry.id not in broker.values:
+            where = knowledge.origin[f"broker:{entry.id}"]
+            problems.append(
+                _at(where, f"(broker {entry.id}) is not a choice of the {BROKER_QUESTION!r} "
+                    "question")
+            )  # fmt: skip
     return problems
+
+
+def _is_safeguard(knowledge: Knowledge, value: str) -> bool:
+    question = knowledge.questions.get("safeguards")
+    return question is not None and value in question.values
 
 
 def visibility_problems(knowledge: Knowledge) -> list[Problem]:
@@ -82,7 +112,11 @@ def visibility_problems(knowledge: Knowledge) -> list[Problem]:
 
 def _condition_problems(condition: _Node, knowledge: Knowledge, *, allow_topics: bool) -> list[str]:
     found: list[str] = []
+    capabilities = {c for broker in knowledge.brokers.values() for c in broker.has}
     for node in condition.walk():
+        if isinstance(node, CapabilityTest) and node.capability not in capabilities:
+            known = ", ".join(sorted(capabilities)) or "none (no broker table)"
+            found.append(f"unknown broker capability {node.capability!r}; known: {known}")
         if isinstance(node, VerdictTest):
             if not allow_topics:
                 found.append(f"a question's visibility cannot depend on a verdict ({node.topic})")
@@ -104,6 +138,16 @@ def _condition_problems(condition: _Node, knowledge: Knowledge, *, allow_topics:
         op, operand = node.operator, node.operand
         if op == "known":
             continue
+        if op == "contains":
+            if question.type != "list" or operand not in question.values:
+                found.append(
+                    f"{operand!r} is not an answer {node.answer!r} can hold "
+                    f"({question.domain_text()})"
+                )
+            continue
+        if question.type == "list":
+            found.append(f"{node.answer!r} is a list question; test it with 'contains'")
+            continue
         if op in ("gt", "ge", "lt", "le") and question.type != "int":
             found.append(
                 f"{op} compares numbers, but {node.answer!r} is a {question.type} question"
@@ -119,10 +163,7 @@ def _condition_problems(condition: _Node, knowledge: Knowledge, *, allow_topics:
 
 
 def _topic_cycle(knowledge: Knowledge) -> list[str]:
-    deps = {
-        t: [d for rule in knowledge.rules_for(t) for d in rule.when.topics()]
-        for t in knowledge.topics
-    }
+    deps = {t: knowledge.topic_deps(t) for t in knowledge.topics}
     state: dict[str, int] = {}
     stack: list[str] = []
 

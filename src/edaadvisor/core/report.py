@@ -15,17 +15,9 @@ from .answers import AnswersFile
 from .engine import Decision, Evaluation, Finding, evaluate
 from .knowledge import Knowledge
 from .record import Record, field
+from .whatif import WhatIf, compute_what_if
 
 REPORT_VERSION = 1
-
-
-class WhatIf(Record):
-    """A smallest change of answers that would give ``verdict`` instead of the current one."""
-
-    changes: dict[str, Any]
-    verdict: str
-    description: str
-    """Plain words for the ADR and the TUI: "more than three services join the workflow"."""
 
 
 class Report(Record):
@@ -59,6 +51,16 @@ class Report(Record):
             "project": self.project,
             "answers": dict(self.answers),
             "unanswered": self.unanswered,
+            "conflicts": [
+                {"id": c.conflict.id, "questions": c.questions, "message": c.message}
+                for c in self.evaluation.conflicts
+            ],
+            # the typical answers some verdict relies on (each decision says which and why)
+            "assumed": {
+                q: v
+                for q, v in self.evaluation.assumed.items()
+                if any(a.question == q for d in self.decisions.values() for a in d.assumptions)
+            },
             "decisions": {
                 t: {**decision_data(d), "what_if": what_if_data(self.what_if.get(t, []))}
                 for t, d in self.decisions.items()
@@ -78,6 +80,15 @@ class Report(Record):
             "possible_red_flags": [
                 {"id": p.flag.id, "title": p.flag.title, "unknown": p.unknown}
                 for p in self.evaluation.possible_red_flags
+            ],
+            "checks": [
+                {
+                    "id": hit.flag.id,
+                    "safeguard": hit.flag.safeguard,
+                    "title": hit.flag.title,
+                    "check": hit.flag.mitigation,
+                }
+                for hit in self.evaluation.checks
             ],
         }
 
@@ -123,6 +134,25 @@ def decision_data(decision: Decision) -> dict[str, Any]:
         "answers": decision.answers,
         "verdicts": decision.verdicts_read,
         "unknown": decision.unknown,
+        "assumptions": [
+            {
+                "question": a.question,
+                "value": a.value,
+                "otherwise": a.otherwise,
+                "description": a.description,
+            }
+            for a in decision.assumptions
+        ],
+        "conditional": (
+            None
+            if decision.capped is None
+            else {
+                "requires": decision.capped.topic,
+                "requires_verdict": decision.capped.topic_verdict,
+                "verdict": decision.capped.before,
+                "unless": decision.capped.unless,
+            }
+        ),
         "explanation": [_finding_data(f) for f in decision.deciding],
         "overridden": [_finding_data(f) for f in decision.overridden],
     }
@@ -149,11 +179,17 @@ def _finding_data(finding: Finding) -> dict[str, Any]:
     }
 
 
-def build_report(knowledge: Knowledge, answers_file: AnswersFile) -> Report:
-    """Evaluate ``answers_file`` against ``knowledge``, with what would change each decision."""
-    # imported here because whatif.py builds the WhatIf records defined in this module
-    from .whatif import compute_what_if
-
+def build_report(
+    knowledge: Knowledge, answers_file: AnswersFile, *, what_if: bool = True
+) -> Report:
+    """Evaluate ``answers_file`` against ``knowledge``, with what would change each decision
+    (``what_if=False`` skips that search, for outputs that do not print it)."""
     evaluation = evaluate(knowledge, answers_file.answers)
-    what_if = compute_what_if(knowledge, answers_file.answers, evaluation.verdicts)
-    return Report(knowledge, answers_file, evaluation, what_if)
+    changes = (
+        compute_what_if(
+            knowledge, answers_file.answers, evaluation.verdicts, assumed=evaluation.assumed
+        )
+        if what_if
+        else {}
+    )
+    return Report(knowledge, answers_file, evaluation, changes)

@@ -51,6 +51,7 @@ class AnswerTestSpec(_Spec):
     lt: int | None = None
     le: int | None = None
     known: bool | None = None
+    contains: Id | None = None
 
     @model_validator(mode="after")
     def _one_comparison(self) -> AnswerTestSpec:
@@ -65,7 +66,7 @@ class AnswerTestSpec(_Spec):
     def build(self) -> rt.AnswerTest:
         return rt.AnswerTest(
             self.answer, self.eq, self.ne, self.in_, self.not_in,
-            self.gt, self.ge, self.lt, self.le, self.known,
+            self.gt, self.ge, self.lt, self.le, self.known, self.contains,
         )  # fmt: skip
 
 
@@ -83,6 +84,14 @@ class VerdictTestSpec(_Spec):
 
     def build(self) -> rt.VerdictTest:
         return rt.VerdictTest(self.topic, list(self.in_))
+
+
+class CapabilityTestSpec(_Spec):
+    capability: Id
+
+    def build(self) -> rt.CapabilityTest:
+        # bound to the broker table once every layer is loaded (knowledge.py)
+        return rt.CapabilityTest(self.capability)
 
 
 class AllOfSpec(_Spec):
@@ -113,7 +122,7 @@ class AlwaysSpec(_Spec):
         return rt.Always()
 
 
-CONDITION_TAGS = ("all", "any", "not", "answer", "answers", "topic", "always")
+CONDITION_TAGS = ("all", "any", "not", "answer", "answers", "topic", "capability", "always")
 
 
 def _kind(value: Any) -> str | None:
@@ -130,6 +139,7 @@ ConditionSpec = Annotated[
         Annotated[AnswerTestSpec, Tag("answer")],
         Annotated[PairTestSpec, Tag("answers")],
         Annotated[VerdictTestSpec, Tag("topic")],
+        Annotated[CapabilityTestSpec, Tag("capability")],
         Annotated[AlwaysSpec, Tag("always")],
     ],
     Discriminator(
@@ -149,7 +159,8 @@ for _recursive in (AllOfSpec, AnyOfSpec, NotSpec):
 class ReferenceSpec(_Spec):
     section: Text | None = None
     title: Text | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https://")] | None = None
+    # only web addresses: a reference becomes a Markdown link, never javascript: or a path
+    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>()\[\]]+$")] | None = None
 
     @model_validator(mode="after")
     def _something_to_cite(self) -> ReferenceSpec:
@@ -177,7 +188,7 @@ class ChoiceSpec(_Spec):
 class QuestionSpec(_Spec):
     id: Id
     section: Text
-    type: Literal["int", "bool", "enum"]
+    type: Literal["int", "bool", "enum", "list"]
     title: Text
     help: Text
     example: str = ""
@@ -187,19 +198,33 @@ class QuestionSpec(_Spec):
     unit: str = ""
     visible_when: ConditionSpec | None = None
     references: list[ReferenceSpec] = []
+    typical: Scalar | None = None
+    short: str = ""
 
     @model_validator(mode="after")
     def _domain_fits_type(self) -> QuestionSpec:
-        if self.type == "enum" and len(self.choices) < 2:
-            raise ValueError("an enum question needs at least two choices")
-        if self.type != "enum" and self.choices:
+        if self.type in ("enum", "list") and len(self.choices) < 2:
+            raise ValueError(f"an {self.type} question needs at least two choices")
+        if self.type not in ("enum", "list") and self.choices:
             raise ValueError(f"a {self.type} question has no choices")
         if self.type != "int" and (self.minimum is not None or self.maximum is not None):
             raise ValueError("only int questions have a minimum or maximum")
         values = [c.value for c in self.choices]
         if len(set(values)) != len(values):
             raise ValueError("choices repeat a value")
+        if self.typical is not None and not self.build_plain().accepts(self.typical):
+            raise ValueError(f"typical {self.typical!r} is not an answer to this question")
+        if self.typical is not None and self.type == "list":
+            raise ValueError("a list question has no typical answer")
         return self
+
+    def build_plain(self) -> model.Question:
+        """The question without its references and visibility: enough to check a value."""
+        return model.Question(
+            id=self.id, section=self.section, type=self.type, title=self.title, help=self.help,
+            choices=[c.build() for c in self.choices], minimum=self.minimum,
+            maximum=self.maximum,
+        )  # fmt: skip
 
     def build(self) -> model.Question:
         return model.Question(
@@ -207,8 +232,16 @@ class QuestionSpec(_Spec):
             help=self.help, example=self.example, choices=[c.build() for c in self.choices],
             minimum=self.minimum, maximum=self.maximum, unit=self.unit,
             visible_when=self.visible_when.build() if self.visible_when else None,
-            references=_refs(self.references),
+            references=_refs(self.references), typical=self.typical, short=self.short,
         )  # fmt: skip
+
+
+class RequirementSpec(_Spec):
+    topics: list[Id] = Field(min_length=1)
+    unless: Text
+
+    def build(self) -> model.Requirement:
+        return model.Requirement(list(self.topics), self.unless)
 
 
 class FallbackSpec(_Spec):
@@ -228,6 +261,15 @@ class TopicSpec(_Spec):
     confirmation: list[Text] = []
     default: FallbackSpec
     references: list[ReferenceSpec] = []
+    requires: list[RequirementSpec] = []
+    applies_when: ConditionSpec | None = None
+    not_applicable: str = ""
+
+    @model_validator(mode="after")
+    def _applicability_explained(self) -> TopicSpec:
+        if (self.applies_when is None) != (not self.not_applicable):
+            raise ValueError("'applies_when' and 'not_applicable' (its summary) go together")
+        return self
 
     def build(self) -> model.Topic:
         return model.Topic(
@@ -235,7 +277,9 @@ class TopicSpec(_Spec):
             description=self.description, adopt=self.adopt, alternative=self.alternative,
             pros=list(self.pros), cons=list(self.cons), confirmation=list(self.confirmation),
             default=model.Fallback(self.default.verdict, self.default.summary),
-            references=_refs(self.references),
+            references=_refs(self.references), requires=[r.build() for r in self.requires],
+            applies_when=self.applies_when.build() if self.applies_when else None,
+            not_applicable=self.not_applicable,
         )  # fmt: skip
 
 
@@ -266,12 +310,34 @@ class RedFlagSpec(_Spec):
     when: ConditionSpec
     references: list[ReferenceSpec] = Field(min_length=1)
     replaces: bool = False
+    safeguard: Id | None = None
 
     def build(self) -> model.RedFlag:
         return model.RedFlag(
             id=self.id, title=self.title, why=self.why, mitigation=self.mitigation,
             when=self.when.build(), references=_refs(self.references), replaces=self.replaces,
+            safeguard=self.safeguard,
         )  # fmt: skip
+
+
+class ConflictSpec(_Spec):
+    id: Id
+    when: ConditionSpec
+    message: Text
+    replaces: bool = False
+
+    def build(self) -> model.Conflict:
+        return model.Conflict(self.id, self.when.build(), self.message, self.replaces)
+
+
+class BrokerSpec(_Spec):
+    id: Id
+    has: list[Id]
+    note: str = ""
+    replaces: bool = False
+
+    def build(self) -> model.Broker:
+        return model.Broker(self.id, list(self.has), self.note, self.replaces)
 
 
 class KnowledgeFileSpec(_Spec):
@@ -284,13 +350,19 @@ class KnowledgeFileSpec(_Spec):
     topics: list[TopicSpec] = []
     rules: list[RuleSpec] = []
     red_flags: list[RedFlagSpec] = []
+    conflicts: list[ConflictSpec] = []
+    brokers: list[BrokerSpec] = []
 
 
-ITEM_SPECS: dict[str, type[QuestionSpec | TopicSpec | RuleSpec | RedFlagSpec]] = {
+ITEM_SPECS: dict[
+    str, type[QuestionSpec | TopicSpec | RuleSpec | RedFlagSpec | ConflictSpec | BrokerSpec]
+] = {
     "questions": QuestionSpec,
     "topics": TopicSpec,
     "rules": RuleSpec,
     "red_flags": RedFlagSpec,
+    "conflicts": ConflictSpec,
+    "brokers": BrokerSpec,
 }
 """Each list of a knowledge file and the spec of its items, for salvaging valid items."""
 ITEM_KINDS = tuple(ITEM_SPECS)
@@ -360,7 +432,10 @@ def _trim_union_tags(path: tuple[str | int, ...]) -> tuple[str | int, ...]:
             and part in tags
             and kept
             and kept[-1] != part
-            and (kept[-1] in ("when", "visible_when", "not") or isinstance(kept[-1], int))
+            and (
+                kept[-1] in ("when", "visible_when", "applies_when", "not")
+                or isinstance(kept[-1], int)
+            )
         ):
             continue
         kept.append(part)

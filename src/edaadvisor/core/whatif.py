@@ -8,11 +8,14 @@ when there is none, pairs of answers. Candidate values come from each question's
   (``compiled.int_regions``), the one closest to the current answer, so ``workflow_participants:
   4`` is tried at 3 and 1 (the regions ``2-3`` and ``0-1``), never at every integer;
 * unanswered questions: every value, but only for questions the interview would ask given the
-  other answers (a hidden question is not a sensible thing to suggest).
+  other answers (a hidden question is not a sensible thing to suggest); a question whose
+  typical answer the engine assumed is tried at its other values.
 
-Order is deterministic: one change before two, then the knowledge base's question order, then
-the value closest to the current one. For each question (or pair) and each resulting verdict
-only the closest change is kept, and each topic's list is capped (``LIMIT``).
+Order is deterministic: one change before two, then changes to questions nobody answered (the
+ones a team can settle next) before changes to facts already given, then the knowledge base's
+question order, then the value closest to the current one. For each question (or pair) and
+each resulting verdict only the closest change is kept, and each topic's list is capped
+(``LIMIT``).
 
 Cost: a change can only affect topics whose rules, or whose dependencies' rules, read the
 changed question, so only those are re-decided (with the compiled rules), and each change is
@@ -25,16 +28,26 @@ from collections.abc import Iterator, Mapping
 from itertools import product
 from typing import Any
 
-from .compiled import CompiledKnowledge, Region, int_regions, region_of
+from .compiled import CompiledKnowledge, Region, compiled_for, int_regions, region_of
 from .conditions import PairTest
+from .engine import assumed_answers
 from .knowledge import Knowledge
 from .model import Question
-from .report import WhatIf
+from .record import Record
 
 LIMIT = 5
 """Counterfactuals listed per topic: enough to revisit a decision, few enough to read."""
 
 Change = tuple[tuple[str, Any], ...]
+
+
+class WhatIf(Record):
+    """A smallest change of answers that would give ``verdict`` instead of the current one."""
+
+    changes: dict[str, Any]
+    verdict: str
+    description: str
+    """Plain words for the ADR and the TUI: "more than three services join the workflow"."""
 
 
 class WhatIfSearch:
@@ -46,10 +59,15 @@ class WhatIfSearch:
         answers: Mapping[str, Any],
         verdicts: Mapping[str, str],
         compiled: CompiledKnowledge | None = None,
+        assumed: Mapping[str, Any] | None = None,
     ) -> None:
         self.knowledge = knowledge
-        self.compiled = compiled or CompiledKnowledge(knowledge)
-        self.answers = dict(answers)
+        self.compiled = compiled or compiled_for(knowledge)
+        self.assumed = dict(assumed or {})
+        self.given = set(answers)
+        self.given_answers = dict(answers)
+        # the search starts where the report stands: given answers plus assumed ones
+        self.answers = {**answers, **self.assumed}
         self.verdicts = dict(verdicts)
         self.regions = int_regions(knowledge)
         self.paired = _paired_questions(knowledge)
@@ -60,12 +78,18 @@ class WhatIfSearch:
         """Verdicts after ``change`` (only the topics it can affect), or None if not askable."""
         if change in self._memo:
             return self._memo[change]
-        changed = {**self.answers, **dict(change)}
+        given = {**self.given_answers, **dict(change)}
+        # a change can make another typical answer apply (or stop applying), as in the engine
+        assumed = assumed_answers(self.knowledge, given)
+        changed = {**given, **assumed}
         result: dict[str, str] | None = None
         if not any(self.compiled.hidden(q, changed) for q, _ in change):
-            affected = {t for q, _ in change for t in self.compiled.readers.get(q, [])}
+            moved = {q for q, _ in change} | (set(assumed) ^ set(self.assumed))
+            affected = {t for q in moved for t in self.compiled.readers.get(q, [])}
             self.evaluations += 1
-            verdicts = self.compiled.verdicts(changed, self.verdicts, only=affected)
+            verdicts = self.compiled.verdicts(
+                changed, self.verdicts, only=affected, assumed=assumed
+            )
             result = {t: verdicts[t] for t in affected}
         self._memo[change] = result
         return result
@@ -146,10 +170,17 @@ class WhatIfSearch:
 
     def _askable(self, questions: Any) -> Iterator[str]:
         for question in questions:
+            # a list answer (safeguards in place) moves red flags, never a verdict
+            if self.knowledge.questions[question].type == "list":
+                continue
             if self.compiled.readers.get(question) and not self.compiled.hidden(
                 question, self.answers
             ):
                 yield question
+
+    def settles_open_question(self, change: Change) -> bool:
+        """Whether ``change`` only answers questions nobody answered (assumed ones included)."""
+        return all(q not in self.given for q, _ in change)
 
     def describe(self, change: Change) -> str:
         parts = [self._describe_one(q, v) for q, v in change]
@@ -163,7 +194,12 @@ class WhatIfSearch:
             region = region_of(self.regions.get(question_id, []), value)
             if region is not None:
                 new = _region_words(question, region)
-        now = _value_words(question, current) if current is not None else "unanswered"
+        if question_id in self.assumed:
+            now = f"assumed {_value_words(question, current)}"
+        elif current is None:
+            now = "unanswered"
+        else:
+            now = _value_words(question, current)
         return f"the answer to “{question.title}” were {new} (now {now})"
 
 
@@ -174,13 +210,21 @@ def compute_what_if(
     *,
     limit: int = LIMIT,
     compiled: CompiledKnowledge | None = None,
+    assumed: Mapping[str, Any] | None = None,
 ) -> dict[str, list[WhatIf]]:
-    """Topic -> the smallest changes of answers that give another verdict, smallest first."""
-    search = WhatIfSearch(knowledge, answers, verdicts, compiled)
+    """Topic -> the smallest changes of answers that give another verdict, smallest first.
+
+    ``answers`` are the given answers and ``assumed`` the typical ones the engine assumed
+    (``engine.assumed_answers``, worked out here when not given); changes that settle an
+    open question come first."""
+    if assumed is None:
+        assumed = assumed_answers(knowledge, answers)
+    search = WhatIfSearch(knowledge, answers, verdicts, compiled, assumed)
     singles = search.singles()
     result: dict[str, list[WhatIf]] = {}
     for topic in knowledge.topics:
-        found = singles[topic][:limit] or search.pairs(topic, limit)
+        ordered = sorted(singles[topic], key=lambda item: not search.settles_open_question(item[0]))
+        found = ordered[:limit] or search.pairs(topic, limit)
         result[topic] = [
             WhatIf(dict(change), verdict, search.describe(change)) for change, verdict in found
         ]
@@ -188,9 +232,13 @@ def compute_what_if(
 
 
 def what_if(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str, list[WhatIf]]:
-    """``compute_what_if`` for callers without an evaluation at hand (the TUI, per keystroke)."""
-    compiled = CompiledKnowledge(knowledge)
-    return compute_what_if(knowledge, answers, compiled.verdicts(answers), compiled=compiled)
+    """``compute_what_if`` for callers without an evaluation at hand."""
+    from .engine import evaluate  # the engine explains; here only its verdicts are read
+
+    evaluation = evaluate(knowledge, answers)
+    return compute_what_if(
+        knowledge, answers, evaluation.verdicts, assumed=evaluation.assumed
+    )
 
 
 def _value_words(question: Question, value: Any) -> str:

@@ -17,6 +17,10 @@ Findings, each one line ``file:line: item: reason [kind]``:
 ``gap``                          a topic left on its fallback although every question it
                                  depends on is answered (see below)
 ``unread-question``              a question no rule or red flag reads: asked for nothing
+``requirement``                  a rule that fires only where a topic its topic requires is
+                                 rejected: its verdict is only ever conditional advice
+``implausible``                  a rule that fires only on answers a declared conflict calls
+                                 contradictory
 ``visibility-order`` / ``visibility-cycle``   visible_when reading later questions, or looping
 ``topic-cycle``                  topic verdicts that depend on each other
 
@@ -160,6 +164,9 @@ def _origin(knowledge: Knowledge, kind: str, item_id: str) -> str:
 def _unread_questions(knowledge: Knowledge) -> list[Finding]:
     read = {q for r in knowledge.rules for q in r.when.questions()}
     read |= {q for f in knowledge.red_flags for q in f.when.questions()}
+    read |= {q for c in knowledge.conflicts for q in c.when.questions()}
+    if any(f.safeguard for f in knowledge.red_flags):
+        read.add("safeguards")  # a safeguard in place turns its red flag into a check
     return [
         Finding(
             _origin(knowledge, "question", q),
@@ -268,11 +275,21 @@ def _rule_findings(
         return []
     fired_ever: set[str] = set()
     decides: set[str] = set()
+    stands_ever: set[str] = set()
+    plausible_ever: set[str] = set()
     together: dict[tuple[str, str], dict[str, Any]] = {}
+    compiled = spaces.compiled
+    conflicts = [compile_condition(c.when) for c in knowledge.conflicts]
     for answers, verdicts in cases:
         fired = [r for r in rules if r.check(answers, verdicts) is True]
+        capped = bool(fired) and compiled.blocked(topic, verdicts)
+        plausible = bool(fired) and not any(check(answers, {}) is True for check in conflicts)
         for rule in fired:
             fired_ever.add(rule.id)
+            if not capped or rule.verdict in ("advise_against", "not_applicable"):
+                stands_ever.add(rule.id)
+            if plausible:
+                plausible_ever.add(rule.id)
             if not any(_beats(other, rule) and other.verdict != rule.verdict for other in fired):
                 decides.add(rule.id)
         for one, two in combinations(fired, 2):
@@ -281,6 +298,25 @@ def _rule_findings(
     findings: list[Finding] = []
     for rule in rules:
         where = _origin(knowledge, "rule", rule.id)
+        if rule.id in fired_ever and rule.id in decides and rule.id not in stands_ever:
+            findings.append(
+                Finding(
+                    where,
+                    f"rule {rule.id}",
+                    f"it fires only where a topic that {topic} requires is rejected, so its "
+                    "verdict is never more than conditional advice",
+                    "requirement",
+                )
+            )
+        if rule.id in fired_ever and rule.id not in plausible_ever and knowledge.conflicts:
+            findings.append(
+                Finding(
+                    where,
+                    f"rule {rule.id}",
+                    "it fires only on answers that contradict each other (a declared conflict)",
+                    "implausible",
+                )
+            )
         if rule.id not in fired_ever:
             why = "no combination of answers makes its condition true"
             findings.append(Finding(where, f"rule {rule.id}", why, "never-fires"))
@@ -336,7 +372,10 @@ def _gap(knowledge: Knowledge, spaces: Spaces, topic: str) -> list[Finding]:
     for raw in cases:
         answers = spaces.as_asked(raw)
         verdicts = compiled.verdicts(answers, only=others)
-        if not any(rule.check(answers, verdicts) is True for rule in rules):
+        # a rejected requirement decides the topic too: that is no gap
+        if not any(rule.check(answers, verdicts) is True for rule in rules) and not (
+            compiled.blocked(topic, verdicts)
+        ):
             relevant = {q: v for q, v in answers.items() if q in questions}
             return [
                 Finding(

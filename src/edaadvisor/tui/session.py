@@ -16,7 +16,7 @@ from ..core.answers import AdrMeta, AnswersFile, validate_answers
 from ..core.engine import Evaluation, evaluate
 from ..core.knowledge import Knowledge
 from ..core.model import Question
-from ..core.report import WhatIf
+from ..core.whatif import WhatIf
 
 
 @dataclass
@@ -144,7 +144,9 @@ class Interview:
         # imported on first use: the first question should not wait for it
         from ..core.whatif import compute_what_if
 
-        return compute_what_if(self.knowledge, self.answers, evaluation.verdicts)
+        return compute_what_if(
+            self.knowledge, self.answers, evaluation.verdicts, assumed=evaluation.assumed
+        )
 
     def answers_file(self) -> AnswersFile:
         """What ``--answers`` would read: the same answers give the same ADR."""

@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 
 from ...core.engine import Decision, Evaluation
 from ...core.knowledge import Knowledge
-from ...core.report import WhatIf
+from ...core.whatif import WhatIf
 
 VERDICT_STYLE: dict[str, tuple[str, str, str]] = {
     "recommend": ("✔", "$text-success", "recommend"),
