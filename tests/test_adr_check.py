@@ -56,7 +56,7 @@ def test_recorded_verdict_that_no_longer_holds_names_the_rule(tmp_path: Path) ->
         ("---\nedaadvisor:\n  answers: {}\n---\n", "'edaadvisor.verdicts' is missing"),
         (
             "---\nedaadvisor:\n  answers: {consistency: sometimes}\n  verdicts: {}\n---\n",
-            "'sometimes' is not allowed; consistency takes one of: strong, eventual",
+            "'sometimes' is not allowed; consistency takes one of: strong, eventual, mixed",
         ),
     ],
 )

@@ -136,7 +136,7 @@ CASES: list[tuple[str, str | bytes, list[str], int | None]] = [
     (
         "out-of-domain",
         V1 + "  consistency: sometimes\n",
-        ["answers.consistency", "'sometimes'", "one of: strong, eventual"],
+        ["answers.consistency", "'sometimes'", "one of: strong, eventual, mixed"],
         3,
     ),
     ("wrong-case-enum", V1 + "  broker: Kafka\n", ["'Kafka'", "kafka"], 3),
@@ -273,7 +273,7 @@ def test_several_problems_are_each_named(
         f"{ERROR_PREFIX}{path}:3: answers.services: -3 is not allowed; services takes a whole "
         "number of at least 1",
         f"{ERROR_PREFIX}{path}:4: answers.consistency: 'maybe' is not allowed; consistency "
-        "takes one of: strong, eventual",
+        "takes one of: strong, eventual, mixed",
     ]
 
 
@@ -299,7 +299,7 @@ ORDER = str(EXAMPLES / "order-fulfilment.yaml")
         ("services=many", ["--set", "answers.services", "'many'", "whole number"]),
         ("crud_only=1", ["answers.crud_only", "true or false"]),
         ("consumers=-2", ["answers.consumers", "at least 0"]),
-        ("consistency=sometimes", ["one of: strong, eventual"]),
+        ("consistency=sometimes", ["one of: strong, eventual, mixed"]),
         ("services=2026-13-45", ["answers.services", "whole number"]),
         ("services=!!python/object/apply:os.system [ls]", ["answers.services"]),
         ("event_per_day=300", ["unknown question", "did you mean events_per_day?"]),

@@ -39,7 +39,7 @@ def test_shipped_knowledge_covers_the_contract(knowledge: Knowledge) -> None:
     assert list(knowledge.topics) == CONTRACT_TOPICS
     for qid, kind in CONTRACT_QUESTIONS.items():
         assert knowledge.questions[qid].type == kind
-    assert knowledge.questions["consistency"].values == ["strong", "eventual"]
+    assert knowledge.questions["consistency"].values == ["strong", "eventual", "mixed"]
     assert knowledge.questions["broker"].values == [
         "kafka", "pulsar", "kinesis", "rabbitmq", "sqs_sns", "eventbridge", "nats", "other",
         "undecided",

@@ -1,9 +1,11 @@
-"""Every rule fires and stays silent, every red flag is listed and not: the table rule_cases.yaml.
+"""Every rule fires and stays silent, every red flag and conflict is listed and not: the table
+rule_cases.yaml.
 
-A rule *fires* when its condition is definitely true for the answers: it is then among the
-deciding rules of its topic, or among the overridden ones when a stronger or more cautious rule
-wins. The table must name every rule and red flag of the shipped knowledge, so a rule added
-without cases fails here instead of shipping untested.
+A rule *fires* when its condition is definitely true for the answers (with the typical answers
+the engine assumes for unanswered questions): it is then among the deciding rules of its topic,
+or among the overridden ones when a stronger or more cautious rule wins. The table must name
+every rule (the ones a topic's ``applies_when`` declares included), red flag and conflict of the
+shipped knowledge, so one added without cases fails here instead of shipping untested.
 """
 
 from __future__ import annotations
@@ -68,6 +70,26 @@ def test_every_red_flag_has_cases_both_ways(knowledge: Knowledge) -> None:
     assert not stale, f"tests/rule_cases.yaml names red flags that no longer exist: {stale}"
 
 
+def test_every_conflict_has_cases_both_ways(knowledge: Knowledge) -> None:
+    conflicts = CASES["conflicts"]
+    assert sorted(conflicts) == sorted(c.id for c in knowledge.conflicts)
+    assert all(spec.get("listed") and spec.get("not_listed") for spec in conflicts.values())
+
+
+@pytest.mark.parametrize(("conflict_id", "case"), _params("conflicts", "listed"))
+def test_conflict_listed(knowledge: Knowledge, conflict_id: str, case: dict[str, Any]) -> None:
+    answers = validate_answers(answers_for(case), knowledge)
+    hits = {hit.conflict.id: hit for hit in evaluate(knowledge, answers).conflicts}
+    assert conflict_id in hits
+    assert hits[conflict_id].questions and "{" not in hits[conflict_id].message
+
+
+@pytest.mark.parametrize(("conflict_id", "case"), _params("conflicts", "not_listed"))
+def test_conflict_not_listed(knowledge: Knowledge, conflict_id: str, case: dict[str, Any]) -> None:
+    answers = validate_answers(answers_for(case), knowledge)
+    assert conflict_id not in {hit.conflict.id for hit in evaluate(knowledge, answers).conflicts}
+
+
 def test_contract_red_flags_are_all_in_the_knowledge(knowledge: Knowledge) -> None:
     contract = {
         "no_partition_key",
@@ -93,16 +115,24 @@ def test_bases_are_valid_answers(knowledge: Knowledge, base: str) -> None:
 def test_rule_fires(knowledge: Knowledge, rule_id: str, case: dict[str, Any]) -> None:
     rule = _rule(knowledge, rule_id)
     answers = validate_answers(answers_for(case), knowledge)
-    assert rule.when.evaluate(answers, evaluate(knowledge, answers).verdicts) is True
-    decision = evaluate(knowledge, answers).decisions[rule.topic]
+    evaluation = evaluate(knowledge, answers)
+    effective = {**answers, **evaluation.assumed}
+    assert rule.when.evaluate(effective, evaluation.verdicts) is True
+    decision = evaluation.decisions[rule.topic]
     fired = [f.rule.id for f in (*decision.deciding, *decision.overridden)]
     assert rule_id in fired, f"{rule_id} did not fire; {rule.topic} decided by {decision.rules}"
     if "verdict" in case:
         assert rule_id in decision.rules, (
             f"{rule_id} fired but {decision.rules} decided {rule.topic} ({decision.verdict})"
         )
-        assert decision.verdict == case["verdict"] == rule.verdict
-        assert decision.summary in [f.rule.summary for f in decision.deciding]
+        assert decision.verdict == case["verdict"]
+        if decision.capped is None:
+            assert decision.verdict == rule.verdict
+            assert decision.summary in [f.rule.summary for f in decision.deciding]
+        else:
+            # a required topic lowered it: the rule's own verdict stands as conditional advice
+            assert decision.capped.before == rule.verdict
+            assert rule.summary[1:] in decision.summary
         # the decision names the answers its rules read, with the values given
         for question in rule.when.questions():
             if question in answers:
@@ -114,7 +144,8 @@ def test_rule_stays_silent(knowledge: Knowledge, rule_id: str, case: dict[str, A
     rule = _rule(knowledge, rule_id)
     answers = validate_answers(answers_for(case), knowledge)
     evaluation = evaluate(knowledge, answers)
-    assert rule.when.evaluate(answers, evaluation.verdicts) is False, (
+    effective = {**answers, **evaluation.assumed}
+    assert rule.when.evaluate(effective, evaluation.verdicts) is False, (
         "a silent case must make the condition definitely false, not merely undecided"
     )
     decision = evaluation.decisions[rule.topic]

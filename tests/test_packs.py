@@ -53,7 +53,12 @@ def test_the_policy_pack_changes_the_saga_verdicts_and_says_so() -> None:
     (pack,) = after["knowledge"]["packs"]
     assert pack["name"] == "acme-platform-policy" and pack["version"] == "2026.11"
     assert len(pack["digest"]) == 64
-    assert pack["rules"] == ["orch.small-simple-workflow", "choreo.small-simple-workflow"]
+    assert pack["rules"] == [
+        "orch.small-simple-workflow",
+        "choreo.small-simple-workflow",
+        "orch.small-nothing-to-undo",
+        "choreo.small-nothing-to-undo",
+    ]
     assert pack["red_flags"] == ["broker_not_operated_here"]
     assert before["knowledge"]["packs"] == []
     assert before["knowledge"]["digest"] != after["knowledge"]["digest"]

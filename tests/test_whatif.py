@@ -84,12 +84,13 @@ def test_every_example_gets_what_ifs_that_are_capped_ordered_and_in_words() -> N
 
 
 def test_a_topic_that_no_single_answer_moves_lists_pairs() -> None:
-    report = _report(EXAMPLES / "loyalty-points.yaml")
-    idem = report["decisions"]["idempotent_consumers"]
-    assert idem["verdict"] == "recommend"
-    assert idem["what_if"][0]["changes"] == {"consistency": "strong", "consumers": 0}
-    assert idem["what_if"][0]["verdict"] == "not_applicable"
-    assert all(len(w["changes"]) == 2 for w in idem["what_if"])
+    # two independent reasons against events (one team; megabyte events): no single change
+    report = _report(EXAMPLES / "video-monitoring.yaml")
+    eda = report["decisions"]["event_driven"]
+    assert eda["verdict"] == "advise_against"
+    assert eda["what_if"][0]["changes"] == {"services": 5, "event_size_kb": 1023}
+    assert eda["what_if"][0]["verdict"] == "recommend"
+    assert all(len(w["changes"]) == 2 for w in eda["what_if"])
 
 
 def test_order_follows_the_question_order_then_the_closest_value(knowledge: Knowledge) -> None:
@@ -118,7 +119,8 @@ def test_integers_are_tried_at_thresholds_not_one_by_one(knowledge: Knowledge) -
     answers = {**answers, "events_per_day": 10_000_000, "consumers": 900}
     search = WhatIfSearch(knowledge, answers, evaluate(knowledge, answers).verdicts)
     values = [v for v, _ in search.candidates("events_per_day")]
-    assert values == [299]  # the one other region: below the 300 events/day threshold
+    # the other regions, closest first: a few hundred a day (consider), under a hundred
+    assert values == [999, 99]
     assert {v for v, _ in search.candidates("consumers")} == {0, 1, 2}
     compute_what_if(knowledge, answers, evaluate(knowledge, answers).verdicts)
 

@@ -54,7 +54,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 @SETTINGS
 @given(ANSWERS)
 def test_compiled_rules_decide_exactly_as_the_engine(answers: dict[str, Any]) -> None:
-    assert COMPILED.verdicts(answers) == evaluate(KNOWLEDGE, answers).verdicts
+    assert COMPILED.settle(answers) == evaluate(KNOWLEDGE, answers).verdicts
 
 
 @settings(SETTINGS, max_examples=80)
@@ -93,6 +93,6 @@ def _single_change_moving(topic: str, answers: dict[str, Any], verdict: str) -> 
             if COMPILED.hidden(question.id, changed):
                 continue
             # compiled rules: their agreement with the engine is the property above
-            if COMPILED.verdicts(changed)[topic] != verdict:
+            if COMPILED.settle(changed)[topic] != verdict:
                 return (question.id, value)
     return None
