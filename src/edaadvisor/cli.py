@@ -21,6 +21,7 @@ from typing import Any
 
 from . import __version__
 from .core.errors import EdaAdvisorError, InputError
+from .options import add_knowledge_option
 
 SUBCOMMANDS: dict[str, str] = {
     "schema": "edaadvisor.cli:schema_main",
@@ -30,14 +31,6 @@ SUBCOMMANDS: dict[str, str] = {
 """Subcommand -> ``module:function(argv) -> int``, imported only when used."""
 
 FORMATS = ("markdown", "json", "text")
-
-
-def add_knowledge_option(parser: argparse.ArgumentParser, help_text: str) -> None:
-    """``--knowledge DIR``, repeatable, as every command that loads knowledge spells it."""
-    parser.add_argument(
-        "--knowledge", "-k", type=Path, action="append", default=[], metavar="DIR",
-        help=help_text,
-    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
     knowledge = load_knowledge(args.knowledge)
     answers_file = load_answers_file(args.answers, knowledge)
     if args.overrides:
+        from .core.overrides import apply_overrides
+
         answers_file = apply_overrides(answers_file, args.overrides, knowledge)
     from .core.report import build_report
 
@@ -156,6 +151,8 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = report.to_json()
     elif args.format == "text":
+        from .textreport import render_text
+
         text = render_text(report)
     else:
         # imported here, not at the top: the JSON path must never pay for Jinja2
@@ -218,49 +215,6 @@ def _open_tui(args: argparse.Namespace) -> int:
     """Hand the parsed options to the TUI; imported here only, so other paths never load Textual."""
     tui = importlib.import_module("edaadvisor.tui.app")
     return int(tui.run_tui(args))
-
-
-def apply_overrides(answers_file: Any, overrides: list[str], knowledge: Any) -> Any:
-    """Answers with each ``QUESTION=VALUE`` applied, validated like the file itself."""
-    from .core.answers import validate_answers
-    from .core.yamlsafe import parse_yaml
-
-    changed = dict(answers_file.answers)
-    for item in overrides:
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise InputError.single(f"--set takes QUESTION=VALUE, got {item!r}")
-        question = knowledge.questions.get(key.strip())
-        try:
-            # the same plain-data reader as answers files: no tags, bounded aliases, no crashes
-            value = parse_yaml(raw, "--set").data if raw.strip() else None
-        except InputError:
-            value = raw
-        if question is not None and question.type == "enum" and raw.strip() in question.values:
-            # a choice is a word, even one YAML would read as a bool or null ("no", "off")
-            value = raw.strip()
-        if value is None:
-            changed.pop(key.strip(), None)
-        else:
-            changed[key.strip()] = value
-    answers = validate_answers(changed, knowledge, source="--set")
-    return answers_file.replace(answers=answers)
-
-
-def render_text(report: Any) -> str:
-    """A plain summary for terminals and logs: verdict and reason per topic, then red flags."""
-    lines = [f"edaadvisor {__version__}: {report.project or 'advice'}", ""]
-    width = max(len(t) for t in report.decisions)
-    for topic, decision in report.decisions.items():
-        lines.append(f"{topic:<{width}}  {decision.verdict:<14}  {decision.summary}")
-    if report.evaluation.red_flags:
-        lines += ["", "Red flags to watch:"]
-        lines += [
-            f"- {hit.flag.title}: {hit.flag.mitigation}" for hit in report.evaluation.red_flags
-        ]
-    if report.unanswered:
-        lines += ["", "Unanswered: " + ", ".join(report.unanswered)]
-    return "\n".join(lines) + "\n"
 
 
 def schema_main(argv: list[str]) -> int:
