@@ -27,6 +27,7 @@ SUBCOMMANDS: dict[str, str] = {
     "schema": "edaadvisor.cli:schema_main",
     "check": "edaadvisor.adr.check:main",
     "kb": "edaadvisor.kbtools.cli:main",
+    "compare": "edaadvisor.compare:main",
 }
 """Subcommand -> ``module:function(argv) -> int``, imported only when used."""
 

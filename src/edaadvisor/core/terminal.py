@@ -14,6 +14,9 @@ import re
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def printable(text: str) -> str:
-    """``text`` with terminal control and bidi characters removed."""
+def printable(text: str, *, json: bool = False) -> str:
+    """``text`` without terminal control and bidi characters; in JSON text (where they can
+    only stand inside strings) they are written as ``\\uXXXX`` escapes instead, losing nothing."""
+    if json:
+        return _UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
     return _UNSAFE.sub("", text)
