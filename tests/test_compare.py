@@ -18,7 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, REPO, run_cli
 from edaadvisor.core import AnswersFile, Knowledge, evaluate, load_answers_file, load_knowledge
 from edaadvisor.core.compare import compare, labels_for, merge_answers
 from edaadvisor.core.model import Question
@@ -277,3 +277,10 @@ def test_peoples_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
         assert shown[fmt] in result.stdout
     data = json.loads(run_cli("compare", str(hostile), str(FILES[1]), "-f", "json").stdout)
     assert data["participants"][0]["label"] == "Mal\x1b[2Jlory\u202e"  # nothing lost in JSON
+
+
+def test_the_readme_shows_the_real_output() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    command = "edaadvisor compare " + " ".join(f"examples/workshop/{p.name}" for p in FILES)
+    shown = readme.split(f"$ {command}\n", 1)[1].split("```", 1)[0]
+    assert run_cli(*command.split()[1:], cwd=REPO).stdout == shown

@@ -28,6 +28,7 @@ SUBCOMMANDS: dict[str, str] = {
     "check": "edaadvisor.adr.check:main",
     "kb": "edaadvisor.kbtools.cli:main",
     "compare": "edaadvisor.compare:main",
+    "serve": "edaadvisor.serve:main",
 }
 """Subcommand -> ``module:function(argv) -> int``, imported only when used."""
 
@@ -41,7 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Without --answers, opens the interview.",
         epilog="Subcommands: 'edaadvisor schema' (JSON Schema of answers files), "
         "'edaadvisor check ADR.md...' (re-evaluate ADRs), 'edaadvisor kb lint|diff' "
-        "(knowledge-base tools). Exit status: 0 ok, 1 check failed, 2 bad input.",
+        "(knowledge-base tools), 'edaadvisor compare A.yaml B.yaml...' (where answers differ), "
+        "'edaadvisor serve' (the interview in a browser). "
+        "Exit status: 0 ok, 1 check failed, 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"edaadvisor {__version__}")
     parser.add_argument(
