@@ -11,6 +11,7 @@ one participant); the third cannot (the question is not even asked when there ar
 from __future__ import annotations
 
 import json
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +124,7 @@ ANSWERS = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ANSWERS, min_size=2, max_size=3))
 def test_causes_suffice_and_no_effect_means_no_effect(answers: list[dict[str, Any]]) -> None:
     knowledge = KNOWLEDGE
@@ -147,6 +148,7 @@ def test_causes_suffice_and_no_effect_means_no_effect(answers: list[dict[str, An
                     changed.pop(q, None)
             got = evaluate(knowledge, changed).decisions[dispute.topic].verdict
             assert got == dispute.verdicts[cause.target]
+            _assert_smallest(answers[cause.base], answers[cause.target], cause.questions, dispute)
     for q in result.no_effect:
         assert q not in result.causes
         for i, base in enumerate(answers):
@@ -159,6 +161,53 @@ def test_causes_suffice_and_no_effect_means_no_effect(answers: list[dict[str, An
     merged = merge_answers(files).answers
     assert all(merged.items() <= a.items() for a in answers)
     assert differing.isdisjoint(merged)
+
+
+def _assert_smallest(
+    base: dict[str, Any], target: dict[str, Any], cause: list[str], dispute: Any
+) -> None:
+    """No smaller set of the pair's differences gives the target's verdict (checked where
+    the pair differs in few enough questions to try every smaller set)."""
+    differing = [q for q in KNOWLEDGE.questions if base.get(q) != target.get(q)]
+    if len(differing) > 6:
+        return
+    wanted = evaluate(KNOWLEDGE, target).decisions[dispute.topic].verdict
+    for size in range(1, len(cause)):
+        for subset in combinations(differing, size):
+            changed = {k: v for k, v in base.items() if k not in subset}
+            changed.update({q: target[q] for q in subset if q in target})
+            assert evaluate(KNOWLEDGE, changed).decisions[dispute.topic].verdict != wanted
+
+
+def test_work_is_bounded(knowledge: Knowledge, monkeypatch: Any) -> None:
+    import edaadvisor.core.compare as module
+
+    calls = 0
+    real = module.evaluate
+
+    def counting(*args: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return real(*args)
+
+    monkeypatch.setattr(module, "evaluate", counting)
+    examples = _load(knowledge, sorted(EXAMPLES.glob("*.yaml")))
+    compare(knowledge, examples)
+    # four very different systems: a few hundred evaluations, not 2**20 subsets per pair
+    assert calls < 1000
+    # past the budget, every difference the topic can read stands as the (sufficient) cause
+    monkeypatch.setattr(module, "BUDGET", 1)
+    pair = examples[:2]
+    result = compare(knowledge, pair)
+    reads = module._reads_by_topic(knowledge)
+    a, b = (f.answers for f in pair)
+    assert result.disputes
+    for dispute in result.disputes:
+        readable = [
+            q for q in knowledge.questions if q in reads[dispute.topic] and a.get(q) != b.get(q)
+        ]
+        (cause,) = dispute.causes
+        assert cause.questions == readable
 
 
 # -- the command ---------------------------------------------------------------------------------

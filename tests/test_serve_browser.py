@@ -169,9 +169,15 @@ def test_the_interview_in_a_browser(server: tuple[str, Path, Path], tmp_path: Pa
                 # the row in the right-hand panel: "? Event-driven architecture"
                 return row.split("│")[-2].strip() if row.count("│") >= 2 else row.strip()
 
+            # the first question is drawn first, the live verdict panel just after it
             first = _wait_for(
-                "the first question",
-                lambda: "How many independently deployed services" in screen() and screen(),
+                "the first question and the verdict panel",
+                lambda: (
+                    _settled(screen, "How many independently deployed services")
+                    and "? Event-driven architecture" in screen()
+                    and screen()
+                ),
+                screen,
             )
             before = verdict_row(first)
             assert before.startswith("? Event-driven architecture"), first
@@ -232,8 +238,8 @@ def test_two_browser_sessions_never_share_a_state_file(
                 page.add_init_script(HOOK)
                 page.goto(url)
                 _wait_for(
-                    "the first question",
-                    lambda p=page: "How many independently" in str(p.evaluate(SCREEN) or ""),
+                    "the first question and the verdict panel",
+                    lambda p=page: "? Event-driven architecture" in str(p.evaluate(SCREEN) or ""),
                 )
                 page.focus(".xterm-helper-textarea")
                 page.keyboard.type(answer)
