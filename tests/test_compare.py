@@ -333,3 +333,17 @@ def test_the_readme_shows_the_real_output() -> None:
     command = "edaadvisor compare " + " ".join(f"examples/workshop/{p.name}" for p in FILES)
     shown = readme.split(f"$ {command}\n", 1)[1].split("```", 1)[0]
     assert run_cli(*command.split()[1:], cwd=REPO).stdout == shown
+
+
+def test_compare_never_loads_the_tui_or_the_template_engine() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, io, contextlib; from edaadvisor.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['compare', {str(FILES[0])!r}, {str(FILES[1])!r}, '-f', 'markdown'])\n"
+        "print(sorted(m for m in ('textual', 'jinja2', 'markdown_it') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip() == "[]", result.stderr

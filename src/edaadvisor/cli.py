@@ -3,6 +3,7 @@
 ``edaadvisor``                         the interview (Textual TUI)
 ``edaadvisor --answers FILE``          the advice, non-interactively (CI and scripts)
 ``edaadvisor schema | check | kb``     editor schema, ADR drift check, knowledge-base tools
+``edaadvisor compare | serve``         where answers differ; the interview in a browser
 
 Exit status: 0 fine, 1 a check found something (drift, lint findings, a refused overwrite),
 2 the input cannot be used (the message says file, key and what is allowed). Errors go to
