@@ -3,6 +3,7 @@
 ``edaadvisor``                         the interview (Textual TUI)
 ``edaadvisor --answers FILE``          the advice, non-interactively (CI and scripts)
 ``edaadvisor schema | check | kb``     editor schema, ADR drift check, knowledge-base tools
+``edaadvisor compare | serve``         where answers differ; the interview in a browser
 
 Exit status: 0 fine, 1 a check found something (drift, lint findings, a refused overwrite),
 2 the input cannot be used (the message says file, key and what is allowed). Errors go to
@@ -21,23 +22,18 @@ from typing import Any
 
 from . import __version__
 from .core.errors import EdaAdvisorError, InputError
+from .options import add_knowledge_option
 
 SUBCOMMANDS: dict[str, str] = {
     "schema": "edaadvisor.cli:schema_main",
     "check": "edaadvisor.adr.check:main",
     "kb": "edaadvisor.kbtools.cli:main",
+    "compare": "edaadvisor.compare:main",
+    "serve": "edaadvisor.serve:main",
 }
 """Subcommand -> ``module:function(argv) -> int``, imported only when used."""
 
 FORMATS = ("markdown", "json", "text")
-
-
-def add_knowledge_option(parser: argparse.ArgumentParser, help_text: str) -> None:
-    """``--knowledge DIR``, repeatable, as every command that loads knowledge spells it."""
-    parser.add_argument(
-        "--knowledge", "-k", type=Path, action="append", default=[], metavar="DIR",
-        help=help_text,
-    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,7 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Without --answers, opens the interview.",
         epilog="Subcommands: 'edaadvisor schema' (JSON Schema of answers files), "
         "'edaadvisor check ADR.md...' (re-evaluate ADRs), 'edaadvisor kb lint|diff' "
-        "(knowledge-base tools). Exit status: 0 ok, 1 check failed, 2 bad input.",
+        "(knowledge-base tools), 'edaadvisor compare A.yaml B.yaml...' (where answers differ), "
+        "'edaadvisor serve' (the interview in a browser). "
+        "Exit status: 0 ok, 1 check failed, 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"edaadvisor {__version__}")
     parser.add_argument(
@@ -147,6 +145,8 @@ def run(args: argparse.Namespace) -> int:
     knowledge = load_knowledge(args.knowledge)
     answers_file = load_answers_file(args.answers, knowledge)
     if args.overrides:
+        from .core.overrides import apply_overrides
+
         answers_file = apply_overrides(answers_file, args.overrides, knowledge)
     from .core.report import build_report
 
@@ -156,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = report.to_json()
     elif args.format == "text":
+        from .textreport import render_text
+
         text = render_text(report)
     else:
         # imported here, not at the top: the JSON path must never pay for Jinja2
@@ -218,49 +220,6 @@ def _open_tui(args: argparse.Namespace) -> int:
     """Hand the parsed options to the TUI; imported here only, so other paths never load Textual."""
     tui = importlib.import_module("edaadvisor.tui.app")
     return int(tui.run_tui(args))
-
-
-def apply_overrides(answers_file: Any, overrides: list[str], knowledge: Any) -> Any:
-    """Answers with each ``QUESTION=VALUE`` applied, validated like the file itself."""
-    from .core.answers import validate_answers
-    from .core.yamlsafe import parse_yaml
-
-    changed = dict(answers_file.answers)
-    for item in overrides:
-        key, sep, raw = item.partition("=")
-        if not sep or not key.strip():
-            raise InputError.single(f"--set takes QUESTION=VALUE, got {item!r}")
-        question = knowledge.questions.get(key.strip())
-        try:
-            # the same plain-data reader as answers files: no tags, bounded aliases, no crashes
-            value = parse_yaml(raw, "--set").data if raw.strip() else None
-        except InputError:
-            value = raw
-        if question is not None and question.type == "enum" and raw.strip() in question.values:
-            # a choice is a word, even one YAML would read as a bool or null ("no", "off")
-            value = raw.strip()
-        if value is None:
-            changed.pop(key.strip(), None)
-        else:
-            changed[key.strip()] = value
-    answers = validate_answers(changed, knowledge, source="--set")
-    return answers_file.replace(answers=answers)
-
-
-def render_text(report: Any) -> str:
-    """A plain summary for terminals and logs: verdict and reason per topic, then red flags."""
-    lines = [f"edaadvisor {__version__}: {report.project or 'advice'}", ""]
-    width = max(len(t) for t in report.decisions)
-    for topic, decision in report.decisions.items():
-        lines.append(f"{topic:<{width}}  {decision.verdict:<14}  {decision.summary}")
-    if report.evaluation.red_flags:
-        lines += ["", "Red flags to watch:"]
-        lines += [
-            f"- {hit.flag.title}: {hit.flag.mitigation}" for hit in report.evaluation.red_flags
-        ]
-    if report.unanswered:
-        lines += ["", "Unanswered: " + ", ".join(report.unanswered)]
-    return "\n".join(lines) + "\n"
 
 
 def schema_main(argv: list[str]) -> int:

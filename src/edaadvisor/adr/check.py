@@ -16,12 +16,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..cli import add_knowledge_option
 from ..core.answers import validate_answers
 from ..core.engine import evaluate
 from ..core.errors import EdaAdvisorError, InputError, Problem
 from ..core.knowledge import Knowledge, load_knowledge
 from ..core.yamlsafe import parse_yaml
+from ..options import add_knowledge_option
 from .prose import VERDICT_WORDS
 
 _FRONT = re.compile(r"\A(?:\ufeff)?---\r?\n(.*?)\r?\n---\r?\n", re.S)

@@ -186,7 +186,7 @@ def load_inputs(args: argparse.Namespace) -> tuple[Knowledge, AnswersFile | None
     answers_file = load_answers_file(answers_path, knowledge)
     overrides = getattr(args, "overrides", None) or []
     if overrides:
-        from ..cli import apply_overrides
+        from ..core.overrides import apply_overrides
 
         answers_file = apply_overrides(answers_file, overrides, knowledge)
     return knowledge, answers_file
