@@ -1,0 +1,227 @@
+"""``--adr-dir``: write the overview and one record per decided topic, in the folder's own
+convention, without ever writing the same decision twice.
+
+- Naming follows the folder (``detect``): number width, or log4brains dates (the ADR's own
+  date); the template follows it too (adr-tools folders get Nygard) unless ``--template``.
+- A re-run with answers already recorded by an active record writes nothing and names it.
+- ``--force`` rewrites that set in place, keeping numbers and file names.
+- ``--supersedes N`` writes a new set and marks record N's set superseded, linked both ways.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import InputError
+from ..core.files import write_file
+from ..core.report import Report
+from .context import Source, adr_date, answers_source
+from .files import Claim, Convention, claim, detect, locate, record_number
+from .lifecycle import inactive, mark_superseded, peek, read_adr
+from .records import Link, decided, overview_context, record_title, topic_context
+from .render import adr_title, render_context
+from .text import slugify
+
+
+class Existing(dict[str, Any]):
+    """A record of ours in the folder: ``path``, ``prov`` (provenance), ``status``."""
+
+
+def write_adr_dir(args: argparse.Namespace, report: Report) -> int:
+    folder, found_by = _folder(args.adr_dir)
+    convention = detect(folder, found_by)
+    template = args.template or convention.template
+    source = answers_source(args.answers, folder) if args.answers else Source()
+    existing = _ours(folder)
+    kind = "single" if args.single else "overview"
+    old: list[Existing] = []
+    in_place: dict[str, Path] = {}
+    if args.supersedes is not None:
+        old = _set_of(_numbered(existing, args.supersedes, folder), existing)
+    else:
+        same = [
+            e for e in existing
+            if e["prov"].get("record") == kind and e["prov"]["answers"] == report.answers
+        ]  # fmt: skip
+        if same and not args.force:
+            holder = _shown(same[0]["path"])
+            others = len(_set_of(same[0], existing)) - 1
+            extra = f" (and {others} topic record{'s' if others != 1 else ''})" if others else ""
+            print(
+                f"edaadvisor: unchanged: {holder}{extra} already records these answers; nothing "
+                "written (--force rewrites it in place, --supersedes N replaces it)",
+                file=sys.stderr,
+            )
+            return 0
+        if same:
+            in_place = {str(e["prov"].get("record")): e["path"] for e in _set_of(same[0], existing)}
+    written = _write_set(report, convention, template, kind, source, in_place, old)
+    for path in written:
+        print(_shown(path))
+    return 0
+
+
+def _folder(option: Path | bool) -> tuple[Path, str]:
+    if option is True:
+        found = locate(Path.cwd())
+        if found is None:
+            raise InputError.single(
+                "no ADR folder found from here up to the repository root (looked for "
+                ".adr-dir, docs/decisions, doc/adr, docs/adr); name one: --adr-dir DIR"
+            )
+        folder, how = found
+        if not folder.is_dir():
+            _make(folder)
+        return folder, how
+    folder = Path(str(option))
+    if not folder.is_dir():
+        if folder.exists():
+            raise InputError.single("is not a folder", str(folder))
+        _make(folder)  # a folder named explicitly is created, as `adr init` does
+    return folder, folder.as_posix().rstrip("/").removeprefix("./")
+
+
+def _make(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True)
+    except OSError as exc:
+        raise InputError.single(
+            f"cannot create the folder: {exc.strerror}", str(folder)[:300]
+        ) from None
+
+
+def _ours(folder: Path) -> list[Existing]:
+    """Active records of ours in ``folder``, in name order."""
+    found = []
+    for path in sorted(folder.glob("*.md")):
+        peeked = peek(path)
+        if peeked and not inactive(peeked[1]):
+            found.append(Existing(path=path, prov=peeked[0], status=peeked[1]))
+    return found
+
+
+def _numbered(existing: list[Existing], wanted: str, folder: Path) -> Existing:
+    for record in existing:
+        name = record["path"].name
+        if wanted in (name, record["path"].stem) or (
+            wanted.isdigit() and record_number(name) == int(wanted)
+        ):
+            return record
+    raise InputError.single(
+        f"--supersedes {wanted}: no active record of edaadvisor's with that number or name",
+        str(folder),
+    )
+
+
+def _set_of(anchor: Existing, existing: list[Existing]) -> list[Existing]:
+    """The records written together with ``anchor``: same answers, same answers file."""
+    key = (anchor["prov"]["answers"], anchor["prov"].get("source"))
+    return [e for e in existing if (e["prov"]["answers"], e["prov"].get("source")) == key]
+
+
+def _label(convention: Convention, item: Claim) -> str:
+    if item.number is None:
+        return item.path.stem
+    return f"ADR-{item.number:0{convention.width}d}"
+
+
+def _write_set(
+    report: Report,
+    convention: Convention,
+    template: str,
+    kind: str,
+    source: Source,
+    in_place: dict[str, Path],
+    old: list[Existing],
+) -> list[Path]:
+    date = adr_date(report)
+    wanted = [kind] + ([] if kind == "single" else decided(report))
+    claims: dict[str, Claim] = {}
+    try:
+        for record in wanted:
+            if record in in_place:
+                path = in_place[record]
+                claims[record] = Claim(record_number(path.name), path, None)
+                continue
+            title = (
+                adr_title(report)
+                if record in ("overview", "single")
+                else record_title(report, record)
+            )
+            claims[record] = claim(convention, slugify(title), date)
+        texts = render_records(report, claims, template, kind, source, convention, old)
+        for record, item in claims.items():
+            write_file(item.path, texts[record], force=record in in_place)
+    finally:
+        for item in claims.values():
+            item.release()
+    links = {r: Link(label=_label(convention, c), file=c.path.name) for r, c in claims.items()}
+    for previous in old:
+        target = links.get(str(previous["prov"].get("record")), links[kind])
+        text = mark_superseded(read_adr(previous["path"]), target["label"], target["file"])
+        write_file(previous["path"], text, force=True)
+    return [c.path for c in claims.values()]
+
+
+def render_records(
+    report: Report,
+    claims: dict[str, Claim],
+    template: str,
+    kind: str,
+    source: Source,
+    convention: Convention,
+    old: list[Existing] | None = None,
+) -> dict[str, str]:
+    """Record (``overview``, ``single`` or a topic id) -> its text, linked to the others."""
+    links = {r: Link(label=_label(convention, c), file=c.path.name) for r, c in claims.items()}
+    texts: dict[str, str] = {}
+    for record, item in claims.items():
+        if record in ("overview", "single"):
+            context = overview_context(
+                report, kind=kind, number=item.number, links=links, source=source
+            )
+        else:
+            context = topic_context(
+                report, record, number=item.number, overview=links[kind], source=source
+            )
+        context["supersedes"] = [_link_to(e) for e in old or [] if e["prov"].get("record") == record]
+        texts[record] = render_context(context, template)
+    return texts
+
+
+def _link_to(record: Existing) -> Link:
+    path: Path = record["path"]
+    number = record_number(path.name)
+    label = path.stem if number is None else f"ADR-{path.name.split('-', 1)[0]}"
+    return Link(label=label, file=path.name)
+
+
+def _shown(path: Path) -> str:
+    """The written path relative to the working directory when it lies below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def render_single(
+    report: Report, template: str | None, answers: Path | None, output: Path | None, force: bool
+) -> str:
+    """The single concise document for stdout or ``--output``; replacing a Nygard record with
+    ``--force`` keeps its number."""
+    number = None
+    if output is not None and force and output.is_file():
+        try:
+            first = read_adr(output).split("\n", 1)[0]
+        except InputError:
+            first = ""
+        if first.startswith("# ") and first[2:].split(".", 1)[0].isdigit():
+            number = int(first[2:].split(".", 1)[0])
+    folder = output.parent if output is not None else None
+    source = answers_source(answers, folder) if answers is not None and folder else None
+    from .render import render_adr
+
+    return render_adr(report, template=template or "madr", number=number, source=source)
