@@ -32,6 +32,7 @@ from ..core.knowledge import Knowledge, load_knowledge
 from ..core.model import CAUTION_RANK
 from ..core.yamlsafe import parse_yaml
 from .context import answers_source
+from .files import locate
 from .lifecycle import inactive, provenance_block, read_adr, status_of
 from .options import options_for
 from .prose import VERDICT_WORDS, answer_label, short_label
@@ -237,7 +238,9 @@ def _body(
 
 def _knowledge_change(recorded: dict[str, Any], knowledge: Knowledge) -> list[str]:
     was = recorded.get("knowledge")
-    if not isinstance(was, dict) or was.get("digest") == knowledge.digest:
+    if not isinstance(was, dict):
+        return []
+    if was.get("digest") == knowledge.digest and was.get("version") == knowledge.version:
         return []
     name, version, digest = (clean(was.get(k, "?")) for k in ("name", "version", "digest"))
     if version != knowledge.version or name != knowledge.name:
@@ -255,7 +258,14 @@ def main(argv: list[str]) -> int:
         "when a decision no longer holds, 2 when an ADR cannot be read. Superseded, "
         "deprecated and rejected records are skipped.",
     )
-    parser.add_argument("adrs", nargs="+", type=Path, metavar="ADR.md")
+    parser.add_argument(
+        "adrs",
+        nargs="*",
+        type=Path,
+        metavar="ADR.md",
+        help="records to check (default: every record in the repository's ADR folder, as "
+        "the pre-commit hook runs it; files without provenance are passed over)",
+    )
     add_knowledge_option(
         parser, "layer a knowledge pack, as when the ADRs were written (repeatable)"
     )
@@ -265,6 +275,16 @@ def main(argv: list[str]) -> int:
         help="pass over files without edaadvisor provenance, whatever they hold (pre-commit)",
     )
     args = parser.parse_args(argv)
+    if not args.adrs:
+        found = locate(Path.cwd())
+        if found is None:
+            print(
+                "edaadvisor check: no ADR folder here (.adr-dir, docs/decisions, doc/adr, "
+                "docs/adr); nothing to check"
+            )
+            return 0
+        args.adrs = sorted(found[0].glob("*.md"))
+        args.skip_unmarked = True
     knowledge = load_knowledge(args.knowledge)
     status = 0
     for path in args.adrs:

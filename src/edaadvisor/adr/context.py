@@ -37,32 +37,27 @@ class Source(dict[str, str]):
 
 
 def answers_source(answers: Path, adr_folder: Path | None) -> Source:
-    """The answers file's digest, and its path relative to the ADR's folder when both lie in
-    one repository (a path out of the repository would mean nothing to a teammate)."""
+    """The answers file's path relative to the ADR's folder, with its digest, when both lie in
+    one repository (a path out of the repository would mean nothing to a teammate); empty
+    otherwise. Without a folder, only the digest (for comparing)."""
     try:
         data = answers.read_bytes()
     except OSError:
         return Source()
-    source = Source(digest="sha256:" + hashlib.sha256(data).hexdigest()[:16])
-    if adr_folder is not None:
-        root = repository_root(adr_folder)
-        try:
-            answers.resolve().relative_to(root)
-            source["file"] = Path(
-                os.path.relpath(answers.resolve(), adr_folder.resolve())
-            ).as_posix()
-        except ValueError:
-            pass
-    return source
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()[:16]
+    if adr_folder is None:
+        return Source(digest=digest)
+    root = repository_root(adr_folder)
+    if root is None or not answers.resolve().is_relative_to(root):
+        return Source()
+    relative = Path(os.path.relpath(answers.resolve(), adr_folder.resolve())).as_posix()
+    return Source(file=relative, digest=digest)
 
 
-def repository_root(folder: Path) -> Path:
-    """The folder holding ``.git`` above ``folder``, else ``folder`` itself."""
+def repository_root(folder: Path) -> Path | None:
+    """The folder holding ``.git`` at or above ``folder``; None outside a repository."""
     here = folder.resolve()
-    for candidate in (here, *here.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return here
+    return next((c for c in (here, *here.parents) if (c / ".git").exists()), None)
 
 
 def adr_title(report: Report) -> str:

@@ -59,7 +59,7 @@ def front_matter(text: str) -> tuple[str, int] | None:
         end = text.find("\n---", 3)
         if end == -1 or text[end + 4 :].strip():
             return None
-    return text[4 : end + 1], 2
+    return text[4:end], 2
 
 
 def provenance_block(text: str) -> tuple[str, int] | None:
@@ -103,7 +103,7 @@ def status_of(text: str) -> str:
         match = re.search(r"^status:\s*(.*)$", front[0], re.M)
         if match:
             return clean(match.group(1).strip().strip("\"'"))
-        body = text[len(front[0]) + 8 :]
+        body = text[len(front[0]) + 9 :]
     else:
         body = text
     heading = re.search(r"^##\s+Status\s*$", body, re.M)

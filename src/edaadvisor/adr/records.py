@@ -14,6 +14,7 @@ from typing import Any
 from .. import __version__
 from ..core.engine import Decision
 from ..core.report import Report
+from . import diagram
 from .context import (
     DECIDED,
     GROUPS,
@@ -30,7 +31,7 @@ from .context import (
     revisit,
 )
 from .options import options_for
-from .prose import VERDICT_WORDS, describe_system, lower_first, short_label
+from .prose import VERDICT_WORDS, answer_label, describe_system, lower_first, short_label
 from .text import Quoted, Unsaid, clean, md_escape, one_line, word_runs, yaml_block
 
 KINDS = ("single", "overview", "topic")
@@ -169,6 +170,7 @@ def overview_context(
         context=" ".join(describe_system(report.knowledge, report.answers)),
         problem=f"Which event-driven patterns, if any, should {subject} adopt, and which not?",
         rows=rows,
+        diagrams=diagrams(report),
         open=still_open,
         not_applicable=not_applicable,
         conflicts=conflicts,
@@ -195,6 +197,31 @@ def _unsaid_flag(flag: dict[str, Any], said: Unsaid) -> dict[str, Any]:
     mitigation = flag["mitigation"] if said.fresh(flag["mitigation"]) else ""
     text = " ".join(p for p in (why, "Mitigation: " + mitigation if mitigation else "") if p)
     return {**flag, "why": why, "mitigation": mitigation, "text": text}
+
+
+def diagrams(report: Report, which: tuple[str, ...] = ("saga", "flow")) -> list[dict[str, str]]:
+    """Mermaid pictures (code, not prose) of the saga and the event flow, where they apply."""
+    verdicts = {t: d.verdict for t, d in report.decisions.items()}
+    broker = report.answers.get("broker")
+    broker_label = answer_label(report.knowledge, "broker", broker) if broker else None
+    style = diagram.saga_style(verdicts)
+    found = []
+    if "saga" in which:
+        code = diagram.saga_diagram(report.answers, verdicts)
+        caption = (
+            "The saga under orchestration: one orchestrator drives every participant."
+            if style == "orchestration"
+            else "The saga under choreography: each participant reacts to the previous event."
+        )
+        if code:
+            found.append({"caption": caption, "code": code})
+    if "flow" in which:
+        code = diagram.event_flow_diagram(report.answers, verdicts, broker_label)
+        if code:
+            found.append(
+                {"caption": "How events flow, with the safety patterns adopted:", "code": code}
+            )
+    return found
 
 
 def _cell(text: str) -> str:
@@ -269,6 +296,9 @@ def topic_context(
         topics=[entry],
         groups={g: [entry] if g == decision.verdict else [] for g in GROUPS},
         red_flags=entry["red_flags"],
+        diagrams=diagrams(report, ("saga",))
+        if topic_id in ("choreography", "orchestration")
+        else [],
     )
     return context
 

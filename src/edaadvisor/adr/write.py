@@ -18,7 +18,7 @@ from typing import Any
 from ..core.errors import InputError
 from ..core.files import write_file
 from ..core.report import Report
-from .context import Source, adr_date, answers_source
+from .context import Source, adr_date, answers_source, repository_root
 from .files import Claim, Convention, claim, detect, locate, record_number
 from .lifecycle import inactive, mark_superseded, peek, read_adr
 from .records import Link, decided, overview_context, record_title, topic_context
@@ -68,10 +68,15 @@ def _folder(option: Path | bool) -> tuple[Path, str]:
     if option is True:
         found = locate(Path.cwd())
         if found is None:
-            raise InputError.single(
-                "no ADR folder found from here up to the repository root (looked for "
-                ".adr-dir, docs/decisions, doc/adr, docs/adr); name one: --adr-dir DIR"
-            )
+            root = repository_root(Path.cwd())
+            if root is None:
+                raise InputError.single(
+                    "no ADR folder found and not inside a git repository (looked for "
+                    ".adr-dir, docs/decisions, doc/adr, docs/adr); name one: --adr-dir DIR"
+                )
+            # a repository without ADRs yet gets MADR's suggested folder, as `adr init` would
+            found = root / "docs" / "decisions", "docs/decisions"
+            print(f"edaadvisor: starting the ADR folder {_shown(found[0])}", file=sys.stderr)
         folder, how = found
         if not folder.is_dir():
             _make(folder)
@@ -187,7 +192,9 @@ def render_records(
             context = topic_context(
                 report, record, number=item.number, overview=links[kind], source=source
             )
-        context["supersedes"] = [_link_to(e) for e in old or [] if e["prov"].get("record") == record]
+        context["supersedes"] = [
+            _link_to(e) for e in old or [] if e["prov"].get("record") == record
+        ]
         texts[record] = render_context(context, template)
     return texts
 
