@@ -227,3 +227,20 @@ def test_pre_commit_hook_always_runs_and_finds_the_adr_folders_itself() -> None:
     assert hook["language"] == "python"
     # a knowledge-base or tool upgrade changes no Markdown file, yet must be able to fail
     assert hook["always_run"] is True and hook["pass_filenames"] is False
+
+
+@pytest.mark.parametrize(
+    ("status", "accepted"),
+    [("superseded by ADR-0009", True), ("accepted", True), ("maybe", False)],
+)
+def test_answers_file_takes_every_madr_status_form(
+    tmp_path: Path, status: str, accepted: bool
+) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(f'version: 1\nadr: {{status: "{status}"}}\nanswers: {{services: 2}}\n')
+    proc = run_cli("--answers", str(answers))
+    assert (proc.returncode == 0) is accepted, proc.stderr
+    if accepted:
+        assert f'\nstatus: "{status}"\n' in proc.stdout
+    else:
+        assert "is not a status; allowed: proposed" in proc.stderr

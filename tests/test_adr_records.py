@@ -135,3 +135,37 @@ def test_every_record_is_lint_clean_with_one_list_marker(
     for path in paths:
         body = path.read_text(encoding="utf-8").split("\n---\n", 1)[-1]
         assert not [line for line in body.splitlines() if line.lstrip().startswith(("- ", "+ "))]
+
+
+def test_every_principle_a_rule_cites_has_a_section_in_docs(knowledge: Knowledge) -> None:
+    from edaadvisor.adr.context import github_anchor
+
+    docs = (EXAMPLES.parent / "docs" / "principles.md").read_text(encoding="utf-8")
+    anchors = {github_anchor(line.lstrip("#")) for line in docs.splitlines() if line[:1] == "#"}
+    cited = {
+        ref.section
+        for item in [*knowledge.rules, *knowledge.red_flags, *knowledge.topics.values(),
+                     *knowledge.questions.values()]
+        for ref in item.references
+        if ref.section
+    }  # fmt: skip
+    assert cited and {s for s in cited if github_anchor(s) not in anchors} == set()
+
+
+def test_user_template_splits_the_same_way_and_passes_check(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    team = tmp_path / "team.md.j2"
+    team.write_text(
+        "---\n{{ front_matter }}---\n\n# {{ title }}\n\n{{ kind }}: "
+        "{% for t in topics %}{{ t.title }} {{ t.verdict }}; {% endfor %}\n"
+    )
+    folder = tmp_path / "adrs"
+    proc = run_cli("--answers", str(EXAMPLES / "loyalty-points.yaml"), "--adr-dir", str(folder),
+                   "--template", str(team))  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    written = [Path(line) for line in proc.stdout.splitlines()]
+    assert "\noverview: " in written[0].read_text()
+    assert all("\ntopic: " in p.read_text() for p in written[1:]) and len(written) > 2
+    check = run_cli("check", *map(str, written))
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -140,7 +140,8 @@ def check_text(path: Path, text: str, knowledge: Knowledge) -> Result:
         for topic, decision in evaluation.decisions.items():
             if topic not in recorded["verdicts"]:
                 result.drift.append(f"  {topic}: new topic, now {VERDICT_WORDS[decision.verdict]}")
-    result.drift += _body(text, recorded, evaluation, overrides)
+    if recorded.get("template") != "custom":
+        result.drift += _body(text, recorded, evaluation, overrides)
     if result.drift:
         result.drift[:0] = _knowledge_change(recorded, knowledge)
     return result
@@ -190,6 +191,16 @@ def _answers_file(
         result.drift.append(
             f"  answers: {clean(source['file'])} changed since this record: " + "; ".join(changed)
         )
+        # and what the edited answers would decide, for the verdicts this record states
+        edited = evaluate(knowledge, now).decisions
+        for topic, before in recorded["verdicts"].items():
+            decision = edited.get(topic)
+            if decision is not None and decision.verdict != before:
+                result.drift.append(
+                    f"  {topic}, with the edited answers: "
+                    f"{VERDICT_WORDS.get(str(before), clean(before))} -> "
+                    f"{VERDICT_WORDS[decision.verdict]} ({', '.join(decision.rules) or 'default'})"
+                )
 
 
 def _label(knowledge: Knowledge, qid: str, value: Any) -> str:
@@ -283,7 +294,11 @@ def main(argv: list[str]) -> int:
                 "docs/adr); nothing to check"
             )
             return 0
-        args.adrs = sorted(found[0].glob("*.md"))
+        here = Path.cwd().resolve()
+        args.adrs = [
+            p.relative_to(here) if p.is_relative_to(here) else p
+            for p in sorted(found[0].resolve().glob("*.md"))
+        ]
         args.skip_unmarked = True
     knowledge = load_knowledge(args.knowledge)
     status = 0

@@ -85,7 +85,13 @@ def render_context(context: dict[str, Any], template: str = "madr") -> str:
     """One record (overview, topic or single) from its context, through ``template``."""
     label, text = _source(template)
     if template not in SHIPPED:
-        context = {**context, "front_matter": context["front_matter"]}
+        # check cannot know a team's layout, so it compares the verdicts, not the body
+        mark = "  template: custom\n"
+        context = {
+            **context,
+            "front_matter": context["front_matter"] + mark,
+            "provenance": context["provenance"] + mark,
+        }
     return render_source(text, context, label)
 
 

@@ -44,7 +44,8 @@ def md_escape(value: object) -> str:
     text = _ENTITY.sub(r"\\&", text)
     text = _IMAGE.sub(r"\\!", text)
     text = _AUTOLINK.sub(lambda m: "\\" + m.group(1) if m.group(1) != "www." else "www\\.", text)
-    return _LEADING.sub(r"\1\\\2", text)
+    # a heading's closing "#" run would be dropped; keep a final "#" literal
+    return _LEADING.sub(r"\1\\\2", re.sub(r"#$", r"\\#", text))
 
 
 def one_line(value: object) -> str:

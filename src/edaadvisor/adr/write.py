@@ -20,7 +20,7 @@ from ..core.files import write_file
 from ..core.report import Report
 from .context import Source, adr_date, answers_source, repository_root
 from .files import Claim, Convention, claim, detect, locate, record_number
-from .lifecycle import inactive, mark_superseded, peek, read_adr
+from .lifecycle import mark_superseded, peek, read_adr
 from .records import Link, decided, overview_context, record_title, topic_context
 from .render import adr_title, render_context
 from .text import slugify
@@ -99,11 +99,12 @@ def _make(folder: Path) -> None:
 
 
 def _ours(folder: Path) -> list[Existing]:
-    """Active records of ours in ``folder``, in name order."""
+    """Records of ours in ``folder`` that nothing superseded, in name order (a record the
+    team rejected or deprecated still holds its answers: writing them again is a duplicate)."""
     found = []
     for path in sorted(folder.glob("*.md")):
         peeked = peek(path)
-        if peeked and not inactive(peeked[1]):
+        if peeked and not peeked[1].lower().lstrip("*_ ").startswith("superseded"):
             found.append(Existing(path=path, prov=peeked[0], status=peeked[1]))
     return found
 
