@@ -169,3 +169,47 @@ def test_user_template_splits_the_same_way_and_passes_check(tmp_path: Path) -> N
     assert all("\ntopic: " in p.read_text() for p in written[1:]) and len(written) > 2
     check = run_cli("check", *map(str, written))
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_a_pack_topic_gets_a_record_from_its_own_wording(tmp_path: Path) -> None:
+    from conftest import REPO, run_cli
+
+    pack = str(REPO / "tests" / "fixtures" / "lint" / "gap")
+    folder = tmp_path / "adrs"
+    order = str(EXAMPLES / "order-fulfilment.yaml")
+    proc = run_cli("--answers", order, "--knowledge", pack, "--adr-dir", str(folder))
+    assert proc.returncode == 0, proc.stderr
+    (record,) = [Path(p) for p in proc.stdout.split() if "browsable-event-catalogue" in p]
+    text = record.read_text()
+    assert 'Chosen option: "A browsable event catalogue"' in text
+    assert "### Schemas in each producer's repository" in text
+    assert run_cli("check", "--knowledge", pack, str(record)).returncode == 0
+
+
+def test_assumptions_and_conflicts_in_the_report_reach_the_records(
+    reports: dict[str, Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report's optional notes (issue 9) are read in one place and shown when present."""
+    from edaadvisor.adr.records import overview_context, topic_context
+    from edaadvisor.adr.render import render_context
+
+    report = reports["order-fulfilment"]
+    plain = Report.to_data
+
+    def with_notes(self: Report) -> dict[str, object]:
+        data = plain(self)
+        data["conflicts"] = [{"questions": ["crud_only", "workflow_participants"],
+                              "sentence": "A CRUD-only domain with a six-service workflow."}]
+        data["decisions"]["outbox"]["assumptions"] = [
+            {"question": "consumers", "value": 2, "if_false": "No consumers, no outbox"}
+        ]
+        return data  # fmt: skip
+
+    monkeypatch.setattr(Report, "to_data", with_notes)
+    overview = render_context(overview_context(report), "madr")
+    assert "Conflicting answers, to resolve" in overview
+    assert "* A CRUD-only domain with a six-service workflow." in overview
+    outbox = render_context(topic_context(report, "outbox"), "nygard")
+    assert "Assumptions to confirm:\n\n* event consumers: 2 consumers (assumed); if not" in outbox
+    monkeypatch.setattr(Report, "to_data", plain)
+    assert "Assumptions to confirm" not in render_context(topic_context(report, "outbox"))

@@ -72,7 +72,7 @@ def options_for(topic: Topic) -> TopicOptions:
     if shipped is not None:
         return shipped
     return TopicOptions(
-        {"recommend": topic.adopt, "advise_against": f"Not: {topic.adopt}"},
+        {"recommend": topic.adopt, "advise_against": topic.alternative},
         [
             Option(topic.adopt, list(topic.pros), list(topic.cons), "recommend"),
             Option(topic.alternative, [], [], "advise_against"),

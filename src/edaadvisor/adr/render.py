@@ -11,6 +11,7 @@ never a traceback. Undefined names are errors too, so a typo does not silently p
 
 from __future__ import annotations
 
+import functools
 import traceback
 from pathlib import Path
 from typing import Any
@@ -95,15 +96,21 @@ def render_context(context: dict[str, Any], template: str = "madr") -> str:
     return render_source(text, context, label)
 
 
-def render_source(source: str, context: dict[str, Any], label: str) -> str:
+@functools.lru_cache(maxsize=8)
+def _compiled(source: str, label: str) -> jinja2.Template:
+    """The template compiled once per run: ``--adr-dir`` renders it for every record."""
     env = _environment()
     try:
         code = env.compile(source, name=label, filename=label)
-        compiled = env.template_class.from_code(env, code, env.make_globals(None))
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError.single(
             f"template syntax: {exc.message}", label, line=exc.lineno
         ) from None
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+def render_source(source: str, context: dict[str, Any], label: str) -> str:
+    compiled = _compiled(source, label)
     try:
         text = compiled.render(context)
     except SecurityError as exc:
