@@ -309,3 +309,30 @@ def test_json_path_never_imports_the_renderers() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == "[]"
+
+
+def test_people_text_that_looks_like_numbers_or_dates_stays_text_in_yaml(
+    reports: dict[str, Report],
+) -> None:
+    odd = ["2024", "1.0", "yes", "2026-01-01", "0x1F", "null", "Ann\u202e\x9bB"]
+    report = with_meta(reports["order-fulfilment"], deciders=odd, status="superseded by ADR-0009")
+    front, _ = split_front_matter(render_adr(report))
+    assert front["decision-makers"] == [*odd[:-1], "Ann B"]
+    assert front["status"] == "superseded by ADR-0009"
+    assert "\\" not in render_adr(report).split("\n---\n", 1)[0], "no Markdown escapes in YAML"
+
+
+def test_force_over_a_nygard_record_keeps_its_number(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "doc" / "adr"
+    order = str(EXAMPLES / "order-fulfilment.yaml")
+    for _ in range(3):
+        proc = run_cli("--answers", order, "--adr-dir", str(folder), "--single", "--force")
+        assert proc.returncode == 0, proc.stderr
+    (record,) = folder.iterdir()
+    assert record.read_text().startswith("# 1. Event-driven order fulfilment\n")
+    (folder / "0007-older.md").write_text(record.read_text().replace("# 1. ", "# 7. "))
+    target = folder / "0007-older.md"
+    proc = run_cli("--answers", order, "--template", "nygard", "--output", str(target), "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text().startswith("# 7. Event-driven order fulfilment\n")

@@ -96,7 +96,8 @@ def detect(folder: Path, found_by: str = "") -> Convention:
         highest = max(numbered, key=lambda n: int(_NUMBERED.match(n).group(1)))  # type: ignore[union-attr]
         width = len(highest.split("-", 1)[0])
     nygard = (
-        found_by in (".adr-dir", "doc/adr")
+        found_by == ".adr-dir"
+        or folder.resolve().parts[-2:] == ("doc", "adr")  # adr-tools' default folder
         or any(n.endswith("-record-architecture-decisions.md") for n in numbered)
         or (bool(numbered) and _first_line(folder / numbered[-1]).startswith("# ")
             and bool(_NYGARD_TITLE.match(_first_line(folder / numbered[-1]))))

@@ -119,8 +119,10 @@ def inactive(status: str) -> bool:
     return status.lower().lstrip("*_ ").startswith(INACTIVE)
 
 
-def mark_superseded(text: str, label: str, file: str) -> str:
-    """``text`` with its status set to superseded by ``label`` and a link to ``file``."""
+def mark_superseded(text: str, by: dict[str, str]) -> str:
+    """``text`` with its status set to superseded by the record ``by`` (``label``, ``title``,
+    ``file``), linked: MADR's ``superseded by ADR-0009``, or adr-tools' Status line."""
+    label, file = by["label"], by["file"]
     link = f"[{label}]({file})"
     front = front_matter(text)
     if front and re.search(r"^status:", front[0], re.M):
@@ -137,5 +139,5 @@ def mark_superseded(text: str, label: str, file: str) -> str:
         rest = text[heading.end() :]
         end = rest.find("\n\n")
         end = len(rest) if end == -1 else end
-        return f"{text[: heading.end()]}Superseded by {link}{rest[end:]}"
+        return f"{text[: heading.end()]}Superseded by [{by['title']}]({file}){rest[end:]}"
     return text

@@ -11,6 +11,7 @@ convention, without ever writing the same decision twice.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from .files import Claim, Convention, claim, detect, locate, record_number
 from .lifecycle import mark_superseded, peek, read_adr
 from .records import Link, decided, overview_context, record_title, topic_context
 from .render import adr_title, render_context
-from .text import slugify
+from .text import md_escape, slugify
 
 
 class Existing(dict[str, Any]):
@@ -128,10 +129,21 @@ def _set_of(anchor: Existing, existing: list[Existing]) -> list[Existing]:
     return [e for e in existing if (e["prov"]["answers"], e["prov"].get("source")) == key]
 
 
-def _label(convention: Convention, item: Claim) -> str:
-    if item.number is None:
-        return item.path.stem
-    return f"ADR-{item.number:0{convention.width}d}"
+def _links(report: Report, claims: dict[str, Claim], convention: Convention) -> dict[str, Link]:
+    """How records point at each other: ``label`` (ADR-0004, or a dated file's stem) in MADR
+    and tables, ``title`` (``4. Title``, as adr-tools writes links) in Nygard's Status."""
+    links = {}
+    for record, item in claims.items():
+        heading = (
+            adr_title(report) if record in ("overview", "single") else record_title(report, record)
+        )
+        if item.number is None:
+            label = title = item.path.stem
+        else:
+            label = f"ADR-{item.number:0{convention.width}d}"
+            title = f"{item.number}. {md_escape(heading)}"
+        links[record] = Link(label=label, title=title, file=item.path.name)
+    return links
 
 
 def _write_set(
@@ -164,10 +176,10 @@ def _write_set(
     finally:
         for item in claims.values():
             item.release()
-    links = {r: Link(label=_label(convention, c), file=c.path.name) for r, c in claims.items()}
+    links = _links(report, claims, convention)
     for previous in old:
         target = links.get(str(previous["prov"].get("record")), links[kind])
-        text = mark_superseded(read_adr(previous["path"]), target["label"], target["file"])
+        text = mark_superseded(read_adr(previous["path"]), target)
         write_file(previous["path"], text, force=True)
     return [c.path for c in claims.values()]
 
@@ -182,7 +194,7 @@ def render_records(
     old: list[Existing] | None = None,
 ) -> dict[str, str]:
     """Record (``overview``, ``single`` or a topic id) -> its text, linked to the others."""
-    links = {r: Link(label=_label(convention, c), file=c.path.name) for r, c in claims.items()}
+    links = _links(report, claims, convention)
     texts: dict[str, str] = {}
     for record, item in claims.items():
         if record in ("overview", "single"):
@@ -203,8 +215,11 @@ def render_records(
 def _link_to(record: Existing) -> Link:
     path: Path = record["path"]
     number = record_number(path.name)
-    label = path.stem if number is None else f"ADR-{path.name.split('-', 1)[0]}"
-    return Link(label=label, file=path.name)
+    if number is None:
+        return Link(label=path.stem, title=path.stem, file=path.name)
+    heading = re.search(r"^# (?:\d+\. )?(.+)$", read_adr(path), re.M)
+    title = f"{number}. {heading.group(1).strip()}" if heading else f"{number}"
+    return Link(label=f"ADR-{path.name.split('-', 1)[0]}", title=title, file=path.name)
 
 
 def _shown(path: Path) -> str:
