@@ -173,7 +173,7 @@ def test_recorded_override_passes_and_reports_a_changed_recommendation(tmp_path:
     )
     proc = run_cli("check", str(adr))
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert proc.stdout == f"{adr}: 0 verdicts still hold\n"
+    assert proc.stdout == f"{adr}: 0 verdicts still hold, 1 overridden by the team\n"
     # the advice behind the override changes: still passes, and says so
     adr.write_text(adr.read_text().replace("dual_write: true", "dual_write: false"))
     proc = run_cli("check", str(adr))

@@ -322,9 +322,11 @@ def main(argv: list[str]) -> int:
             print("\n".join(result.drift))
             status = max(status, 1)
         else:
-            held = len(result.recorded["verdicts"]) - len(result.recorded.get("overrides") or {})
+            overridden = len(result.recorded.get("overrides") or {})
+            held = len(result.recorded["verdicts"]) - overridden
             plural = "verdict still holds" if held == 1 else "verdicts still hold"
-            print(f"{shown}: {held} {plural}")
+            team = f", {overridden} overridden by the team" if overridden else ""
+            print(f"{shown}: {held} {plural}{team}")
         if result.notes:
             print("\n".join(result.notes))
     return status
