@@ -244,3 +244,17 @@ def test_answers_file_takes_every_madr_status_form(
         assert f'\nstatus: "{status}"\n' in proc.stdout
     else:
         assert "is not a status; allowed: proposed" in proc.stderr
+
+
+def test_a_record_cannot_make_check_read_files_outside_the_repository(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    adr = topic_record(tmp_path, "outbox")
+    secret = tmp_path.parent / "secret.yaml"
+    secret.write_text("version: 1\nanswers: {services: 1}\n")
+    text = adr.read_text()
+    edited = re.sub(r"  record: outbox\n", '  record: outbox\n  source: {file: "../../../secret.yaml", '
+                    'digest: "sha256:0"}\n', text)  # fmt: skip
+    adr.write_text(edited)
+    proc = run_cli("check", str(adr))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "is outside the repository; not compared" in proc.stdout

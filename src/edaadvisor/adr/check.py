@@ -31,7 +31,7 @@ from ..core.errors import EdaAdvisorError, InputError, Problem
 from ..core.knowledge import Knowledge, load_knowledge
 from ..core.model import CAUTION_RANK
 from ..core.yamlsafe import parse_yaml
-from .context import answers_source
+from .context import answers_source, repository_root
 from .files import locate
 from .lifecycle import inactive, provenance_block, read_adr, status_of
 from .options import options_for
@@ -168,6 +168,13 @@ def _answers_file(
     if not isinstance(source, dict) or not isinstance(source.get("file"), str):
         return
     answers_path = path.parent / source["file"]
+    root = repository_root(path.parent)
+    if root is None or not answers_path.resolve().is_relative_to(root):
+        # a record from a pull request does not get to make check read files elsewhere
+        result.notes.append(
+            f"  answers file {clean(source['file'])} is outside the repository; not compared"
+        )
+        return
     if not answers_path.is_file():
         result.notes.append(f"  answers file {clean(source['file'])} not found; not compared")
         return
