@@ -252,9 +252,8 @@ def test_a_record_cannot_make_check_read_files_outside_the_repository(tmp_path: 
     secret = tmp_path.parent / "secret.yaml"
     secret.write_text("version: 1\nanswers: {services: 1}\n")
     text = adr.read_text()
-    edited = re.sub(r"  record: outbox\n", '  record: outbox\n  source: {file: "../../../secret.yaml", '
-                    'digest: "sha256:0"}\n', text)  # fmt: skip
-    adr.write_text(edited)
+    source = '  source: {file: "../../../secret.yaml", digest: "sha256:0"}\n'
+    adr.write_text(text.replace("  record: outbox\n", "  record: outbox\n" + source))
     proc = run_cli("check", str(adr))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "is outside the repository; not compared" in proc.stdout
