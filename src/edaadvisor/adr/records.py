@@ -319,7 +319,7 @@ def _topic_situation(report: Report, decision: Decision) -> str:
 def _drivers(decision: Decision) -> list[str]:
     lines = [clean(f.rule.rationale) for f in decision.deciding]
     lines += [
-        f"Outweighed: {lower_first(clean(f.rule.summary))} ({VERDICT_WORDS[f.rule.verdict]})"
+        f"Outweighed ({VERDICT_WORDS[f.rule.verdict]}): {lower_first(clean(f.rule.summary))}"
         for f in decision.overridden
     ]
     return lines

@@ -28,7 +28,12 @@ from .text import md_escape, slugify
 
 
 class Existing(dict[str, Any]):
-    """A record of ours in the folder: ``path``, ``prov`` (provenance), ``status``."""
+    """A record of ours in the folder: ``path``, ``prov`` (provenance), ``status``,
+    ``heading`` (its title as written) and ``part_of`` (the overview file it links to)."""
+
+
+_HEADING = re.compile(r"^# (?:\d+\. )?(.+)$", re.M)
+_PART_OF = re.compile(r"part of \[[^\]\n]*\]\(([^)\s]+)\)")
 
 
 def write_adr_dir(args: argparse.Namespace, report: Report) -> int:
@@ -43,9 +48,11 @@ def write_adr_dir(args: argparse.Namespace, report: Report) -> int:
     if args.supersedes is not None:
         old = _set_of(_numbered(existing, args.supersedes, folder), existing)
     else:
+        heading = md_escape(adr_title(report))
         same = [
             e for e in existing
             if e["prov"].get("record") == kind and e["prov"]["answers"] == report.answers
+            and e["heading"] == heading
         ]  # fmt: skip
         if same and not args.force:
             holder = _shown(same[0]["path"])
@@ -106,7 +113,18 @@ def _ours(folder: Path) -> list[Existing]:
     for path in sorted(folder.glob("*.md")):
         peeked = peek(path)
         if peeked and not peeked[1].lower().lstrip("*_ ").startswith("superseded"):
-            found.append(Existing(path=path, prov=peeked[0], status=peeked[1]))
+            text = read_adr(path)
+            title = _HEADING.search(text)
+            part_of = _PART_OF.search(text)
+            found.append(
+                Existing(
+                    path=path,
+                    prov=peeked[0],
+                    status=peeked[1],
+                    heading=title.group(1).strip() if title else "",
+                    part_of=part_of.group(1) if part_of else None,
+                )
+            )
     return found
 
 
@@ -124,7 +142,15 @@ def _numbered(existing: list[Existing], wanted: str, folder: Path) -> Existing:
 
 
 def _set_of(anchor: Existing, existing: list[Existing]) -> list[Existing]:
-    """The records written together with ``anchor``: same answers, same answers file."""
+    """The records written together with ``anchor``: its overview and the topic records that
+    say they are part of it (or, from a template without that link, share its answers)."""
+    overview_name = anchor["part_of"] or anchor["path"].name
+    linked = [
+        e for e in existing
+        if e["path"].name == overview_name or e["part_of"] == overview_name
+    ]  # fmt: skip
+    if len(linked) > 1 or anchor["prov"].get("template") != "custom":
+        return linked or [anchor]
     key = (anchor["prov"]["answers"], anchor["prov"].get("source"))
     return [e for e in existing if (e["prov"]["answers"], e["prov"].get("source")) == key]
 
@@ -142,7 +168,8 @@ def _links(report: Report, claims: dict[str, Claim], convention: Convention) -> 
         else:
             label = f"ADR-{item.number:0{convention.width}d}"
             title = f"{item.number}. {md_escape(heading)}"
-        links[record] = Link(label=label, title=title, file=item.path.name)
+        name = f"{label}: {md_escape(heading)}"
+        links[record] = Link(label=label, title=title, name=name, file=item.path.name)
     return links
 
 
@@ -215,11 +242,13 @@ def render_records(
 def _link_to(record: Existing) -> Link:
     path: Path = record["path"]
     number = record_number(path.name)
+    heading = record["heading"] or path.stem
     if number is None:
-        return Link(label=path.stem, title=path.stem, file=path.name)
-    heading = re.search(r"^# (?:\d+\. )?(.+)$", read_adr(path), re.M)
-    title = f"{number}. {heading.group(1).strip()}" if heading else f"{number}"
-    return Link(label=f"ADR-{path.name.split('-', 1)[0]}", title=title, file=path.name)
+        return Link(label=path.stem, title=path.stem, name=heading, file=path.name)
+    label = f"ADR-{path.name.split('-', 1)[0]}"
+    return Link(
+        label=label, title=f"{number}. {heading}", name=f"{label}: {heading}", file=path.name
+    )
 
 
 def _shown(path: Path) -> str:
