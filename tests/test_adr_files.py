@@ -96,10 +96,10 @@ def test_bad_answers_write_nothing(tmp_path: Path) -> None:
     assert proc.returncode == 2 and not (tmp_path / "adrs").exists()
 
 
-def test_adr_dir_twice_gives_0001_then_0002(tmp_path: Path) -> None:
+def test_adr_dir_single_twice_gives_0001_then_0002(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
-    first = run_cli("--answers", ORDER, "--adr-dir", "docs/decisions", cwd=tmp_path)
-    second = run_cli("--answers", LOYALTY, "--adr-dir", "docs/decisions", cwd=tmp_path)
+    first = run_cli("--answers", ORDER, "--adr-dir", "docs/decisions", "--single", cwd=tmp_path)
+    second = run_cli("--answers", LOYALTY, "--adr-dir", "docs/decisions", "--single", cwd=tmp_path)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert first.stdout == "docs/decisions/0001-event-driven-order-fulfilment.md\n"
     assert second.stdout == (
@@ -114,7 +114,8 @@ def test_adr_dir_without_dir_finds_the_repository_folder(tmp_path: Path) -> None
     (tmp_path / "doc" / "adr" / "0007-use-postgres.md").write_text("# 7. Use Postgres\n")
     sub = tmp_path / "services" / "orders"
     sub.mkdir(parents=True)
-    proc = run_cli("--answers", ORDER, "--adr-dir", "--template", "nygard", cwd=sub)
+    # a hand-written Nygard record (`# 7. Title`) in doc/adr: adr-tools' format, no flag needed
+    proc = run_cli("--answers", ORDER, "--adr-dir", "--single", cwd=sub)
     assert proc.returncode == 0, proc.stderr
     written = tmp_path / "doc" / "adr" / "0008-event-driven-order-fulfilment.md"
     assert proc.stdout.strip() == str(written)  # outside the working directory: shown whole
@@ -122,7 +123,6 @@ def test_adr_dir_without_dir_finds_the_repository_folder(tmp_path: Path) -> None
 
 
 def test_adr_dir_without_a_folder_to_find_is_a_clear_error(tmp_path: Path) -> None:
-    (tmp_path / ".git").mkdir()
     proc = run_cli("--answers", ORDER, "--adr-dir", cwd=tmp_path)
     assert proc.returncode == 2 and "--adr-dir DIR" in proc.stderr
     assert "docs/decisions" in proc.stderr and "Traceback" not in proc.stderr
@@ -130,7 +130,7 @@ def test_adr_dir_without_a_folder_to_find_is_a_clear_error(tmp_path: Path) -> No
 
 def test_adr_dir_with_json_format_is_refused(tmp_path: Path) -> None:
     proc = run_cli("--answers", ORDER, "--adr-dir", str(tmp_path), "--format", "json")
-    assert proc.returncode == 2 and "--adr-dir writes the Markdown ADR" in proc.stderr
+    assert proc.returncode == 2 and "--adr-dir writes the Markdown records" in proc.stderr
 
 
 def test_find_adr_dir_order_and_repository_boundary(tmp_path: Path) -> None:

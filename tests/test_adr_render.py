@@ -21,22 +21,14 @@ from edaadvisor.core import Knowledge, build_report, load_answers_file, load_kno
 from edaadvisor.core.answers import AdrMeta
 from edaadvisor.core.report import Report
 
-MADR_SECTIONS = [
-    "Context and Problem Statement",
-    "Decision Drivers",
-    "Considered Options",
-    "Decision Outcome",
-    "Pros and Cons of the Options",
-    "Red Flags to Watch",
-    "More Information",
-]
+MADR_SECTIONS = ["Context and Problem Statement", "Decision Outcome", "More Information"]
 NYGARD_SECTIONS = ["Status", "Context", "Decision", "Consequences"]
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 REGENERATE = (
     "examples/adr/ differs from a fresh render. If the change is intended, regenerate with\n"
     '  for f in examples/*.yaml; do .venv/bin/edaadvisor --answers "$f" '
-    '--output "examples/adr/$(basename "$f" .yaml).md" --force; done\n'
-    "and review the diff."
+    '--adr-dir "examples/adr/$(basename "$f" .yaml)" --force; done\n'
+    "and review the diff (a topic no longer decided leaves a record to delete by hand)."
 )
 HOSTILE = [
     "</details><script>alert(1)</script>",
@@ -99,8 +91,6 @@ def test_madr_structure_parses_and_follows_madr_4(reports: dict[str, Report], na
     # levels never skip (no ### straight under #), so outlines and TOCs nest properly
     levels = [level for level, _ in found]
     assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
-    outcome = body.split("## Decision Outcome")[1].split("## Pros and Cons")[0]
-    assert [t for lvl, t in headings(outcome) if lvl == 3] == ["Consequences", "Confirmation"]
     assert re.search(r'^status: "[a-z]+"$', text, re.M), "MADR status is quoted"
     assert all(value not in (None, "", []) for value in front.values()), "no empty keys"
 
@@ -119,30 +109,28 @@ def test_nygard_is_what_adr_tools_reads(reports: dict[str, Report], name: str) -
     assert unnumbered.splitlines()[0] == f"# {adr_title(reports[name])}"
 
 
-def test_order_fulfilment_reads_like_an_architect_wrote_it(reports: dict[str, Report]) -> None:
-    text = render_adr(reports["order-fulfilment"])
-    # a decision not to adopt is recorded as one, with the reason and the rule behind it
-    rejected = text.split("**We decide not to adopt:**")[1].split("**Not decided yet")[0]
-    assert '**Event sourcing.** Chosen option: "State stored as current rows' in rejected
-    assert "because nothing requires past states" in rejected
-    assert "`es.no-history-need` from audit history required: no" in rejected
-    # every verdict names its rules and the answers, in people's words
-    assert "`eda.fit.decoupled-services` from services that own data: 7 services" in text
-    assert "consistency: Eventual, a lag window is acceptable" in text
-    # red flags are a checklist with title, why and mitigation
+def test_single_document_is_a_concise_table_of_every_verdict(reports: dict[str, Report]) -> None:
+    report = reports["order-fulfilment"]
+    text = render_adr(report)
+    rows = re.findall(r"^\| ([^|]+) \| ([^|]+) \|", text, re.M)[2:]
+    decided = [d for d in report.decisions.values() if d.verdict in ("recommend", "advise_against")]
+    assert [title for title, _ in rows] == [d.topic.title for d in decided]
+    # undecided topics are listed by name, with the questions that would settle them
+    for decision in report.decisions.values():
+        if decision.verdict in ("consider", "not_applicable"):
+            assert f"* **{decision.topic.title}**: " in text
+    # every red flag is a checklist item with one list marker, and rule ids stay out of prose
     flag = next(line for line in text.splitlines() if "Dual write without an outbox" in line)
-    assert flag.startswith("- [ ] **Dual write without an outbox**: A crash between")
+    assert flag.startswith("* [ ] **Dual write without an outbox**: A crash between")
     assert "Mitigation: Write the event to an outbox table" in flag
-    assert "In the context of Order fulfilment, facing the question" in text  # Y-statement
-    assert "### Confirmation" in text and "a test kills the service" in text
+    assert "`outbox.dual-write`" not in text
+    assert not re.search(r"^\s*[-+] ", text.split("\n---\n", 1)[1], re.M)
 
 
 def test_advised_against_system_explains_why_not(reports: dict[str, Report]) -> None:
     text = render_adr(reports["room-booking-admin"])
     assert "# Do not adopt event-driven architecture for Room booking admin" in text
-    assert "we decided for synchronous calls (REST or RPC)" in text
-    assert "design reviews reject event-driven integration over a message broker" in text
-    assert "1 service;" in text or "1 service\n" in text or "1 service " in text
+    assert "| Event-driven architecture | advised against | one service doing plain CRUD" in text
     assert "1 services" not in text
 
 
@@ -173,13 +161,6 @@ def test_saga_and_event_flow_diagrams_follow_the_verdicts(reports: dict[str, Rep
     assert "```mermaid" not in render_adr(reports["room-booking-admin"])
 
 
-def test_examples_adr_folder_matches_a_fresh_render(reports: dict[str, Report]) -> None:
-    for name, report in reports.items():
-        committed = EXAMPLES / "adr" / f"{name}.md"
-        assert committed.is_file(), REGENERATE
-        assert committed.read_text(encoding="utf-8") == render_adr(report), REGENERATE
-
-
 def test_provenance_records_tool_knowledge_answers_and_verdicts(
     reports: dict[str, Report],
 ) -> None:
@@ -190,6 +171,7 @@ def test_provenance_records_tool_knowledge_answers_and_verdicts(
     assert recorded["knowledge"]["digest"] == report.knowledge.digest
     assert recorded["answers"] == report.answers
     assert recorded["verdicts"] == {t: d.verdict for t, d in report.decisions.items()}
+    assert recorded["record"] == "single"
     assert front["decision-makers"] == ["Ines Duarte"]
 
 
@@ -260,8 +242,9 @@ def test_any_project_text_keeps_front_matter_intact(text: str, deciders: list[st
     report = with_meta(_loyalty(), project=text, title=text, deciders=deciders)
     front, body = split_front_matter(render_adr(report))
     assert front["status"] == "proposed"
-    # control characters are dropped and whitespace runs become one space; nothing else changes
-    readable = [" ".join(re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", d).split()) for d in deciders]
+    # control and bidi characters become spaces and whitespace runs one space; nothing else
+    unsafe = r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    readable = [" ".join(re.sub(unsafe, " ", d).split()) for d in deciders]
     assert front.get("decision-makers", []) == [name for name in readable if name]
     assert isinstance(front["edaadvisor"], dict)
     assert [t for lvl, t in headings(body) if lvl == 2] == MADR_SECTIONS
@@ -326,3 +309,30 @@ def test_json_path_never_imports_the_renderers() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == "[]"
+
+
+def test_people_text_that_looks_like_numbers_or_dates_stays_text_in_yaml(
+    reports: dict[str, Report],
+) -> None:
+    odd = ["2024", "1.0", "yes", "2026-01-01", "0x1F", "null", "Ann\u202e\x9bB"]
+    report = with_meta(reports["order-fulfilment"], deciders=odd, status="superseded by ADR-0009")
+    front, _ = split_front_matter(render_adr(report))
+    assert front["decision-makers"] == [*odd[:-1], "Ann B"]
+    assert front["status"] == "superseded by ADR-0009"
+    assert "\\" not in render_adr(report).split("\n---\n", 1)[0], "no Markdown escapes in YAML"
+
+
+def test_force_over_a_nygard_record_keeps_its_number(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    folder = tmp_path / "doc" / "adr"
+    order = str(EXAMPLES / "order-fulfilment.yaml")
+    for _ in range(3):
+        proc = run_cli("--answers", order, "--adr-dir", str(folder), "--single", "--force")
+        assert proc.returncode == 0, proc.stderr
+    (record,) = folder.iterdir()
+    assert record.read_text().startswith("# 1. Event-driven order fulfilment\n")
+    (folder / "0007-older.md").write_text(record.read_text().replace("# 1. ", "# 7. "))
+    target = folder / "0007-older.md"
+    proc = run_cli("--answers", order, "--template", "nygard", "--output", str(target), "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert target.read_text().startswith("# 7. Event-driven order fulfilment\n")

@@ -238,6 +238,8 @@ def _subset(root: dict[str, Any], node: dict[str, Any], data: Any, where: str) -
         errors.append(f"{where}: below {node['minimum']}")
     if "maximum" in node and data > node["maximum"]:
         errors.append(f"{where}: above {node['maximum']}")
+    if "pattern" in node and not re.search(node["pattern"], data):
+        errors.append(f"{where}: does not match {node['pattern']}")
     if node.get("format") == "date":
         try:
             dt.date.fromisoformat(data)

@@ -407,7 +407,8 @@ def test_adr_file_names_from_titles_stay_inside_the_folder(
     data = dict(ORDER_DATA, adr={"title": title, "date": "2026-11-29"})
     answers = tmp_path / "answers.yaml"
     answers.write_text(yaml.safe_dump(data, allow_unicode=False))
-    status, out, err = run_main(["--answers", str(answers), "--adr-dir", str(folder)], capsys)
+    argv = ["--answers", str(answers), "--adr-dir", str(folder), "--single"]
+    status, out, err = run_main(argv, capsys)
     assert status == 0, err
     (written,) = folder.iterdir()
     assert SAFE_NAME.fullmatch(written.name) and len(written.name) <= 70, written.name

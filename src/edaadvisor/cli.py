@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
         "-a",
         type=Path,
         metavar="FILE",
-        help="answers file (YAML, see CONTRACT.md); without it the TUI opens",
+        help="answers file (YAML, see docs/answers-file.md); without it the TUI opens",
     )
     parser.add_argument(
         "--format",
@@ -75,14 +75,30 @@ def build_parser() -> argparse.ArgumentParser:
         const=True,  # not a str, so argparse leaves it alone: True means "find the folder"
         type=Path,
         metavar="DIR",
-        help="write the ADR as the next NNNN-slug.md in DIR (default: the repository's ADR folder)",
+        help="write an overview and one ADR per decided topic in DIR, in its naming convention "
+        "(default DIR: the repository's ADR folder)",
     )
-    parser.add_argument("--force", action="store_true", help="replace an existing --output file")
+    parser.add_argument(
+        "--single",
+        action="store_true",
+        help="with --adr-dir: write one concise record instead of the overview and topic records",
+    )
+    parser.add_argument(
+        "--supersedes",
+        metavar="N",
+        help="with --adr-dir: mark record N (and the records written with it) superseded",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing --output file; with --adr-dir, rewrite the records that hold "
+        "these answers in place",
+    )
     parser.add_argument(
         "--template",
         metavar="NAME|PATH",
-        default="madr",
-        help="ADR template: madr (default), nygard, or a Jinja2 file",
+        default=None,
+        help="ADR template: madr (default; adr-tools folders: nygard), nygard, or a Jinja2 file",
     )
     add_knowledge_option(
         parser, "layer a knowledge pack on the shipped knowledge (repeatable, applied in order)"
@@ -151,7 +167,7 @@ def run(args: argparse.Namespace) -> int:
     from .core.report import build_report
 
     report = build_report(knowledge, answers_file)
-    if args.adr_dir is not None:
+    if args.adr_dir is not None or args.single or args.supersedes is not None:
         return _write_adr_dir(args, report)
     if args.format == "json":
         text = report.to_json()
@@ -161,9 +177,9 @@ def run(args: argparse.Namespace) -> int:
         text = render_text(report)
     else:
         # imported here, not at the top: the JSON path must never pay for Jinja2
-        from .adr.render import render_adr
+        from .adr.write import render_single
 
-        text = render_adr(report, template=args.template)
+        text = render_single(report, args.template, args.answers, args.output, args.force)
     if args.output is not None:
         from .core.files import write_file
 
@@ -174,46 +190,15 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_adr_dir(args: argparse.Namespace, report: Any) -> int:
-    """``--adr-dir [DIR]``: the ADR as the folder's next ``NNNN-slug.md``; prints its path."""
-    from .adr.files import find_adr_dir, next_adr_path
-    from .adr.render import adr_title, render_adr
-    from .core.files import write_file
-
-    if args.format != "markdown" or args.output is not None:
+    """``--adr-dir [DIR]``: the overview and topic records, in the folder's convention."""
+    if args.adr_dir is None or args.format != "markdown" or args.output is not None:
         raise InputError.single(
-            "--adr-dir writes the Markdown ADR; it cannot be combined with --output or "
-            f"--format {args.format}"
+            "--adr-dir writes the Markdown records (--single and --supersedes need it); it "
+            f"cannot be combined with --output or --format {args.format}"
         )
-    folder: Path | None = None if args.adr_dir is True else Path(args.adr_dir)
-    if folder is None:
-        folder = find_adr_dir(Path.cwd())
-        if folder is None:
-            raise InputError.single(
-                "no ADR folder found from here up to the repository root (looked for "
-                ".adr-dir, docs/decisions, doc/adr, docs/adr); name one: --adr-dir DIR"
-            )
-    elif not folder.is_dir():
-        if folder.exists():
-            raise InputError.single("is not a folder", str(folder))
-        try:
-            folder.mkdir(parents=True)  # a folder named explicitly is created, as `adr init` does
-        except OSError as exc:
-            raise InputError.single(
-                f"cannot create the folder: {exc.strerror}", str(folder)
-            ) from None
-    number, path = next_adr_path(folder, adr_title(report))
-    text = render_adr(report, template=args.template, number=number)
-    write_file(path, text, force=False)
-    print(_shown_path(path))
-    return 0
+    from .adr.write import write_adr_dir
 
-
-def _shown_path(path: Path) -> str:
-    """The written path relative to the working directory when it lies below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    return write_adr_dir(args, report)
 
 
 def _open_tui(args: argparse.Namespace) -> int:

@@ -1,1 +1,3 @@
-"""The ADR: Jinja2 rendering of the report (MADR 4, Nygard, custom templates) and drift checks."""
+"""The ADR: records rendered from the report (an overview and one per decided topic, or one
+concise document) through Jinja2 templates (MADR 4, Nygard, custom), written in the folder's
+own convention, and the drift check that keeps committed records honest."""

@@ -4,31 +4,61 @@ Templates receive only dicts, lists and strings built here, never the core's obj
 reasons: a team's own template runs in Jinja2's sandbox with nothing to reach through, and the
 wording (which is the hard part of a good ADR) is written and tested once, in Python, for every
 template. Strings meant for the Markdown body are escaped; ``*_text`` twins carry the raw words.
+
+This module holds what every record shares (title, date, provenance, sources, what-if lines,
+the report's optional notes); ``records.py`` builds the overview, per-topic and single records.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
+import re
+from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.engine import Decision, Finding
+from ..core.engine import Decision
 from ..core.errors import InputError
 from ..core.model import Reference
 from ..core.report import Report
-from . import diagram
-from .prose import (
-    VERDICT_WORDS,
-    answer_label,
-    answers_phrase,
-    clause,
-    describe_system,
-    lower_first,
-)
-from .text import Quoted, md_escape, one_line, yaml_block
+from ..core.whatif import WhatIf
+from .prose import VERDICT_WORDS, answer_label, clause, short_label
+from .text import clean, md_escape, one_line, yaml_flow
 
 GROUPS = ("recommend", "advise_against", "consider", "not_applicable")
+DECIDED = ("recommend", "advise_against")
+DOCS_URL = f"https://github.com/edaadvisor/edaadvisor/blob/v{__version__}/docs"
+"""Where a reader of an ADR (in another repository) opens the project's own pages."""
+
+
+class Source(dict[str, str]):
+    """The answers file an ADR was written from: ``file`` (relative to the ADR) and ``digest``."""
+
+
+def answers_source(answers: Path, adr_folder: Path | None) -> Source:
+    """The answers file's path relative to the ADR's folder, with its digest, when both lie in
+    one repository (a path out of the repository would mean nothing to a teammate); empty
+    otherwise. Without a folder, only the digest (for comparing)."""
+    try:
+        data = answers.read_bytes()
+    except OSError:
+        return Source()
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()[:16]
+    if adr_folder is None:
+        return Source(digest=digest)
+    root = repository_root(adr_folder)
+    if root is None or not answers.resolve().is_relative_to(root):
+        return Source()
+    relative = Path(os.path.relpath(answers.resolve(), adr_folder.resolve())).as_posix()
+    return Source(file=relative, digest=digest)
+
+
+def repository_root(folder: Path) -> Path | None:
+    """The folder holding ``.git`` at or above ``folder``; None outside a repository."""
+    here = folder.resolve()
+    return next((c for c in (here, *here.parents) if (c / ".git").exists()), None)
 
 
 def adr_title(report: Report) -> str:
@@ -36,7 +66,7 @@ def adr_title(report: Report) -> str:
     meta = report.answers_file.adr
     if meta.title and one_line(meta.title):
         return one_line(meta.title)
-    subject = _project(report) or "this system"
+    subject = project_name(report) or "this system"
     verdict = report.decisions["event_driven"].verdict if "event_driven" in report.decisions else ""
     lead = {
         "recommend": "Adopt event-driven architecture for",
@@ -46,7 +76,7 @@ def adr_title(report: Report) -> str:
     return f"{lead} {subject}"
 
 
-def _project(report: Report) -> str | None:
+def project_name(report: Report) -> str | None:
     """The project name on one line, or None when there is none (or nothing printable)."""
     return one_line(report.project or "") or None
 
@@ -67,8 +97,11 @@ def adr_date(report: Report) -> dt.date:
     return dt.date.today()
 
 
-def provenance(report: Report) -> dict[str, Any]:
-    """What ``edaadvisor check`` needs to re-evaluate the ADR: tool, knowledge, verdicts."""
+def provenance(
+    report: Report, record: str, verdicts: dict[str, str], source: Source | None = None
+) -> dict[str, Any]:
+    """What ``edaadvisor check`` needs to re-evaluate one record: tool, knowledge, answers,
+    the verdicts this record states, and the answers file it came from."""
     knowledge: dict[str, Any] = {
         "name": report.knowledge.name,
         "version": report.knowledge.version,
@@ -79,295 +112,101 @@ def provenance(report: Report) -> dict[str, Any]:
             {"name": p.name, "version": p.version, "digest": p.digest}
             for p in report.knowledge.packs
         ]
-    return {
-        "version": __version__,
-        "knowledge": knowledge,
-        "answers": dict(report.answers),
-        "verdicts": {t: d.verdict for t, d in report.decisions.items()},
-    }
+    data: dict[str, Any] = {"version": __version__, "knowledge": knowledge, "record": record}
+    if source:
+        data["source"] = dict(source)
+    data["answers"] = dict(report.answers)
+    data["verdicts"] = verdicts
+    return data
+
+
+def provenance_yaml(data: dict[str, Any]) -> str:
+    """The ``edaadvisor:`` mapping in one line per key: at most eight lines of front matter."""
+    lines = ["edaadvisor:"] + [f"  {key}: {yaml_flow(value)}" for key, value in data.items()]
+    return "\n".join(lines) + "\n"
+
+
+def github_anchor(heading: str) -> str:
+    """The fragment GitHub gives a heading: lowercase, punctuation dropped, spaces to dashes."""
+    text = re.sub(r"[^\w\- ]", "", heading.strip().lower())
+    return text.replace(" ", "-")
 
 
 def reference_md(ref: Reference) -> str:
-    """A citation as Markdown; knowledge text is trusted, but brackets would break the link."""
+    """A citation as a Markdown link a reader can open: a principle's section in our docs,
+    or a public source with an http(s) address; anything else stays plain text."""
     if ref.section:
-        return f'principle-event-driven.md, section "{ref.section}"'
-    title = str(ref.title).replace("[", "(").replace("]", ")")
-    return f"[{title}]({ref.url})"
+        section = md_escape(ref.section)
+        return f"[Principles: {section}]({DOCS_URL}/principles.md#{github_anchor(ref.section)})"
+    title = md_escape(ref.title or ref.url or "source")
+    url = str(ref.url or "")
+    if re.fullmatch(r"https?://[^\s()<>]+", url):
+        return f"[{title}]({url})"
+    return title
 
 
-def build_context(report: Report, *, number: int | None = None) -> dict[str, Any]:
-    """Everything the templates use; documented for custom templates in the README."""
-    knowledge = report.knowledge
-    meta = report.answers_file.adr
-    title = adr_title(report)
-    date = adr_date(report).isoformat()
-    status = meta.status or "proposed"
-    deciders = [name for name in map(one_line, meta.deciders) if name]
-    verdicts = {t: d.verdict for t, d in report.decisions.items()}
-    topics = {t: _topic(report, d) for t, d in report.decisions.items()}
+def reason(decision: Decision) -> str:
+    """The verdict's one-line reason, as a clause; the default's own wording when no rule fired."""
+    text = decision.topic.default.summary if decision.strength is None else decision.summary
+    return clause(text)
 
-    front: dict[str, Any] = {"status": Quoted(status), "date": adr_date(report)}
-    if deciders:
-        front["decision-makers"] = deciders
-    front["edaadvisor"] = provenance(report)
 
-    subject = md_escape(_project(report) or "this system")
-    broker = report.answers.get("broker")
-    broker_label = answer_label(knowledge, "broker", broker) if broker else None
-    diagrams = [
-        {"caption": caption, "code": code}
-        for caption, code in (
-            (_saga_caption(verdicts), diagram.saga_diagram(report.answers, verdicts)),
-            (
-                "How events flow, with the safety patterns adopted above:",
-                diagram.event_flow_diagram(report.answers, verdicts, broker_label),
-            ),
-        )
-        if code
+def what_if_line(report: Report, what_if: WhatIf) -> str:
+    """``event consumers: 0 consumers`` (and the other answers changed): short and exact."""
+    changes = " and ".join(
+        f"{short_label(report.knowledge, qid)}: {answer_label(report.knowledge, qid, value)}"
+        for qid, value in what_if.changes.items()
+    )
+    return md_escape(changes) if changes else clause(what_if.description)
+
+
+def revisit(report: Report, topic_id: str) -> list[dict[str, Any]]:
+    """What-if changes grouped by the verdict they would give, so no wording repeats."""
+    grouped: dict[str, list[str]] = {}
+    for item in report.what_if.get(topic_id, []):
+        grouped.setdefault(item.verdict, []).append(what_if_line(report, item))
+    return [
+        {"verdict": v, "verdict_words": VERDICT_WORDS.get(v, v), "changes": lines}
+        for v, lines in grouped.items()
     ]
-    return {
-        "tool_version": __version__,
-        "number": number,
-        "title": md_escape(title),
-        "title_text": title,
-        "date": date,
-        "status": status,
-        "status_title": status.capitalize(),
-        "deciders": [md_escape(d) for d in deciders],
-        "deciders_text": deciders,
-        "project": subject,
-        "project_text": _project(report),
-        "front_matter": yaml_block(front),
-        "provenance": yaml_block({"edaadvisor": provenance(report)}),
-        "knowledge": {
-            "name": knowledge.name,
-            "version": knowledge.version,
-            "digest": knowledge.digest,
-            "short_digest": knowledge.digest[:12],
-            "packs": [f"{p.name} {p.version}" for p in knowledge.packs],
-        },
-        "context": " ".join(describe_system(knowledge, report.answers)),
-        "problem": f"Which event-driven patterns, if any, should {subject} adopt, and which not?",
-        "y_statement": _y_statement(report, subject),
-        "drivers": _drivers(report, topics),
-        "topics": list(topics.values()),
-        "groups": {g: [t for t in topics.values() if t["verdict"] == g] for g in GROUPS},
-        "consequences": _consequences(topics),
-        "confirmation": _confirmation(topics),
-        "diagrams": diagrams,
-        "red_flags": [
-            {
-                "id": hit.flag.id,
-                "title": hit.flag.title,
-                "why": hit.flag.why,
-                "mitigation": hit.flag.mitigation,
-                "raised_by": _raised_by(report, hit.answers, hit.verdicts),
-                "references": [reference_md(r) for r in hit.flag.references],
-            }
-            for hit in report.evaluation.red_flags
-        ],
-        "possible_red_flags": [
-            {
-                "title": p.flag.title,
-                "unknown": ", ".join(_question_title(report, q) for q in p.unknown),
-            }
-            for p in report.evaluation.possible_red_flags
-        ],
-        "revisit": [
-            {"title": t["title"], "changes": [_what_if_line(w) for w in t["what_if"]]}
-            for t in topics.values()
-            if t["what_if"]
-        ],
-        "unanswered": _unanswered(report),
-        "rule_references": _rule_references(report),
-    }
 
 
-def _what_if_line(what_if: dict[str, str]) -> str:
-    condition = clause(what_if["description"]).removeprefix("if ")
-    return f"{VERDICT_WORDS.get(what_if['verdict'], what_if['verdict'])} if {condition}"
-
-
-def _saga_caption(verdicts: dict[str, str]) -> str:
-    style = diagram.saga_style(verdicts)
-    if style == "orchestration":
-        return "The saga under orchestration: one orchestrator drives every participant."
-    return "The saga under choreography: each participant reacts to the previous one's event."
-
-
-def _reason(decision: Decision) -> str:
-    """The summary without the engine's list of unanswered ids: the ADR names those
-    questions in words (``open_questions``)."""
-    return decision.topic.default.summary if decision.strength is None else decision.summary
-
-
-def _topic(report: Report, decision: Decision) -> dict[str, Any]:
-    topic = decision.topic
-    verdict = decision.verdict
-    chosen = {"recommend": topic.adopt, "advise_against": topic.alternative}.get(verdict)
-    return {
-        "id": topic.id,
-        "title": topic.title,
-        "question": topic.question,
-        "description": topic.description,
-        "adopt": topic.adopt,
-        "alternative": topic.alternative,
-        "chosen": chosen,
-        "verdict": verdict,
-        "verdict_words": VERDICT_WORDS.get(verdict, verdict),
-        "strength": decision.strength or "default",
-        "summary": decision.summary,
-        "because": clause(_reason(decision)),
-        "basis": _basis(report, decision),
-        "assessment": _assessment(decision),
-        "open_questions": [_question_title(report, q) for q in decision.unknown],
-        "pros": [clause(p) for p in topic.pros],
-        "cons": [clause(c) for c in topic.cons],
-        "confirmation": list(topic.confirmation),
-        "references": [reference_md(r) for r in topic.references],
-        "what_if": [
-            {"verdict": w.verdict, "description": w.description}
-            for w in report.what_if.get(topic.id, [])
-        ],
-    }
-
-
-def _assessment(decision: Decision) -> str:
-    """The verdict with every deciding rule's reasoning, and the rules it outweighed."""
-    strength = f"{decision.strength} strength" if decision.strength else "the default"
-    parts = [f"Assessment: {VERDICT_WORDS.get(decision.verdict, decision.verdict)} ({strength})."]
-    parts += [f"`{f.rule.id}`: {f.rule.rationale}" for f in decision.deciding]
-    if decision.overridden:
-        outweighed = "; ".join(
-            f"`{f.rule.id}` ({f.rule.strength}, {VERDICT_WORDS[f.rule.verdict]}): "
-            f"{clause(f.rule.summary)}"
-            for f in decision.overridden
-        )
-        parts.append(f"Outweighed: {outweighed}.")
-    return " ".join(parts)
-
-
-def _basis(report: Report, decision: Decision) -> str:
-    """Which rules decided, from which answers: the sentence that makes a verdict checkable."""
-    if not decision.deciding:
-        return "No rule applied to these answers, so the knowledge base's default stands."
-    parts = []
-    for finding in decision.deciding:
-        parts.append(f"`{finding.rule.id}` from {_finding_inputs(report, finding)}")
-    return "Decided by " + "; and ".join(parts) + "."
-
-
-def _finding_inputs(report: Report, finding: Finding) -> str:
-    return _raised_by(report, finding.answers, finding.verdicts) or "no answers"
-
-
-def _raised_by(report: Report, answers: dict[str, Any], verdicts: dict[str, str]) -> str:
-    parts = []
-    if answers:
-        parts.append(answers_phrase(report.knowledge, answers))
-    for topic, verdict in verdicts.items():
-        title = report.knowledge.topics[topic].title if topic in report.knowledge.topics else topic
-        parts.append(f"{lower_first(title)} {VERDICT_WORDS.get(verdict, verdict)}")
-    return "; ".join(parts)
-
-
-def _question_title(report: Report, qid: str) -> str:
+def question_title(report: Report, qid: str) -> str:
     question = report.knowledge.questions.get(qid)
     return question.title if question else qid
 
 
-def _y_statement(report: Report, subject: str) -> str:
-    decision = report.decisions.get("event_driven")
-    if decision is None:
-        return ""
-    topic = decision.topic
-    head = f'In the context of {subject}, facing the question "{topic.question}",'
-    adopt, alternative = lower_first(topic.adopt), lower_first(topic.alternative)
-    because = clause(_reason(decision))
-    pro = clause(topic.pros[0]) if topic.pros else "its benefits"
-    con = clause(topic.cons[0]) if topic.cons else "its costs"
-    if decision.verdict == "recommend":
-        return (
-            f"{head} we decided for {adopt} and against {alternative}, so that {pro}, "
-            f"accepting the cost: {con}."
-        )
-    if decision.verdict == "advise_against":
-        return (
-            f"{head} we decided for {alternative} and against {adopt}, because {because}, "
-            f"accepting that we forgo the benefit: {pro}."
-        )
-    if decision.verdict == "consider":
-        return f"{head} we have not yet decided between {adopt} and {alternative}: {because}."
-    return f"{head} no decision is needed: {because}."
+def report_notes(report: Report) -> tuple[dict[str, list[str]], list[str]]:
+    """Per-topic assumptions to confirm, and conflicting answers, when the report has them.
+
+    The one place that reads these optional parts of the report: it reads the public JSON
+    shape (``decisions.*.assumptions``, ``conflicts``), so an older report without them gives
+    empty lists, and each item is worded from whatever it names (a sentence, the questions).
+    """
+    data = report.to_data()
+    assumptions = {
+        topic: [_note(item, report) for item in decision.get("assumptions") or []]
+        for topic, decision in data["decisions"].items()
+    }
+    conflicts = [_note(item, report) for item in data.get("conflicts") or []]
+    return assumptions, conflicts
 
 
-def _drivers(report: Report, topics: dict[str, dict[str, Any]]) -> list[str]:
-    """The answers that mattered: read by a deciding rule, with the topics they decided."""
-    used: dict[str, list[str]] = {}
-    for topic_id, decision in report.decisions.items():
-        for qid in decision.answers:
-            used.setdefault(qid, []).append(topics[topic_id]["title"])
-    lines = []
-    for qid in report.answers:  # interview order reads better than rule order
-        if qid in used:
-            label = answer_label(report.knowledge, qid, report.answers[qid])
-            decided = ", ".join(lower_first(t) for t in used[qid])
-            lines.append(f"{_question_title(report, qid)} **{label}** (decides: {decided})")
-    return lines
-
-
-def _consequences(topics: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
-    good: list[str] = []
-    bad: list[str] = []
-    for t in topics.values():
-        name = lower_first(t["title"])
-        if t["verdict"] == "recommend":
-            good += [f"{p} ({name})" for p in t["pros"]]
-            bad += [f"{c} ({name})" for c in t["cons"]]
-        elif t["verdict"] == "advise_against":
-            good += [f"without {name} we avoid this: {c}" for c in t["cons"]]
-            bad += [f"without {name} we forgo this: {p}" for p in t["pros"]]
-    return {"good": good, "bad": bad}
-
-
-def _confirmation(topics: dict[str, dict[str, Any]]) -> list[str]:
-    """How the team verifies each adoption holds, and that each rejection stays rejected."""
-    lines = [
-        f"{t['title']}: {lower_first(c)}"
-        for t in topics.values()
-        if t["verdict"] == "recommend"
-        for c in t["confirmation"]
-    ]
-    lines += [
-        f"{t['title']}: design reviews reject {lower_first(t['adopt'])} "
-        "unless a later ADR supersedes this one."
-        for t in topics.values()
-        if t["verdict"] == "advise_against"
-    ]
-    return lines
-
-
-def _unanswered(report: Report) -> list[str]:
-    """Unanswered questions, each with the verdicts its answer could still change."""
-    affects: dict[str, list[str]] = {}
-    for decision in report.decisions.values():
-        for qid in decision.unknown:
-            affects.setdefault(qid, []).append(lower_first(decision.topic.title))
-    lines = []
-    for qid in report.unanswered:
-        if qid in affects:
-            lines.append(
-                f"{_question_title(report, qid)} (could change: {', '.join(affects[qid])})"
-            )
-        else:
-            lines.append(f"{_question_title(report, qid)} (would not change any verdict)")
-    return lines
-
-
-def _rule_references(report: Report) -> list[str]:
-    lines = []
-    for decision in report.decisions.values():
-        for finding in decision.deciding:
-            refs = "; ".join(reference_md(r) for r in finding.rule.references)
-            lines.append(f"`{finding.rule.id}` ({lower_first(decision.topic.title)}): {refs}")
-    return lines
+def _note(item: Any, report: Report) -> str:
+    if not isinstance(item, dict):
+        return md_escape(item)
+    text = next(
+        (item[k] for k in ("sentence", "message", "description", "text", "why") if item.get(k)),
+        "",
+    )
+    qid = item.get("question")
+    if qid and "value" in item:
+        label = answer_label(report.knowledge, qid, item["value"])
+        assumed = f"{short_label(report.knowledge, qid)}: {label}"
+        changes = item.get("if_false") or item.get("would_change") or ""
+        text = f"{assumed} (assumed){'; if not, ' + clause(str(changes)) if changes else ''}"
+        return md_escape(text)
+    questions = item.get("questions") or []
+    if questions and not text:
+        text = "contradicting answers: " + ", ".join(map(str, questions))
+    return md_escape(text or clean(item))

@@ -1,6 +1,6 @@
 """Plain-English wording of answers and verdicts, for people reading the ADR without the tool.
 
-The core question ids are a public contract (CONTRACT.md section 1), so they get hand-written
+The core question ids are a public contract (docs/answers-file.md), so they get hand-written
 sentences; a question a knowledge pack adds falls back to its own title and answer label, which
 is always correct if less fluent.
 """

@@ -1,4 +1,7 @@
-"""Render the ADR: a report through a Jinja2 template (MADR 4, Nygard, or the team's own).
+"""Render ADR records: a report through a Jinja2 template (MADR 4, Nygard, or the team's own).
+
+One template file renders every kind of record (``kind``: overview, topic or single), so a
+team's own template splits the same way as the shipped ones.
 
 Every template, shipped or not, runs in Jinja2's sandbox over the plain data built by
 ``context.build_context``: a team's template cannot reach Python internals, and a template
@@ -8,6 +11,7 @@ never a traceback. Undefined names are errors too, so a typo does not silently p
 
 from __future__ import annotations
 
+import functools
 import traceback
 from pathlib import Path
 from typing import Any
@@ -19,12 +23,14 @@ from jinja2.sandbox import SandboxedEnvironment
 from ..core.errors import InputError
 from ..core.report import Report
 from ..core.resources import templates_dir
-from .context import adr_title, build_context
+from .context import Source, adr_title
+from .prose import lower_first
+from .records import overview_context
 from .text import md_escape, yaml_block
 
 SHIPPED = ("madr", "nygard")
 
-__all__ = ["SHIPPED", "TemplateError", "adr_title", "render_adr"]
+__all__ = ["SHIPPED", "TemplateError", "adr_title", "render_adr", "render_context"]
 
 
 class TemplateError(InputError):
@@ -41,6 +47,8 @@ def _environment() -> SandboxedEnvironment:
     )
     env.filters["md"] = md_escape
     env.filters["yaml"] = yaml_block
+    env.filters["lower_first"] = lower_first
+    env.filters["capitalize_first"] = lambda text: str(text)[:1].upper() + str(text)[1:]
     return env
 
 
@@ -62,22 +70,47 @@ def _source(template: str) -> tuple[str, str]:
         raise TemplateError.single(f"cannot be read: {exc.strerror}", template) from None
 
 
-def render_adr(report: Report, *, template: str = "madr", number: int | None = None) -> str:
-    """The ADR as Markdown text: same report, template and date give the same bytes."""
-    label, source = _source(template)
-    context = build_context(report, number=number)
-    return render_source(source, context, label)
+def render_adr(
+    report: Report,
+    *,
+    template: str = "madr",
+    number: int | None = None,
+    source: Source | None = None,
+) -> str:
+    """The single concise ADR as Markdown: same report, template and date give the same bytes."""
+    context = overview_context(report, kind="single", number=number, source=source)
+    return render_context(context, template)
 
 
-def render_source(source: str, context: dict[str, Any], label: str) -> str:
+def render_context(context: dict[str, Any], template: str = "madr") -> str:
+    """One record (overview, topic or single) from its context, through ``template``."""
+    label, text = _source(template)
+    if template not in SHIPPED:
+        # check cannot know a team's layout, so it compares the verdicts, not the body
+        mark = "  template: custom\n"
+        context = {
+            **context,
+            "front_matter": context["front_matter"] + mark,
+            "provenance": context["provenance"] + mark,
+        }
+    return render_source(text, context, label)
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(source: str, label: str) -> jinja2.Template:
+    """The template compiled once per run: ``--adr-dir`` renders it for every record."""
     env = _environment()
     try:
         code = env.compile(source, name=label, filename=label)
-        compiled = env.template_class.from_code(env, code, env.make_globals(None))
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError.single(
             f"template syntax: {exc.message}", label, line=exc.lineno
         ) from None
+    return env.template_class.from_code(env, code, env.make_globals(None))
+
+
+def render_source(source: str, context: dict[str, Any], label: str) -> str:
+    compiled = _compiled(source, label)
     try:
         text = compiled.render(context)
     except SecurityError as exc:

@@ -1,4 +1,4 @@
-"""The answers file (CONTRACT.md section 1): read, validate, and describe it as a JSON Schema.
+"""The answers file (docs/answers-file.md): read, validate, and describe it as a JSON Schema.
 
 The ``answers`` mapping is checked against the knowledge base's questions, so a pack that adds
 a question also teaches the validator (and the schema) about it. One pydantic-core schema,
@@ -138,7 +138,18 @@ def _adr_schema() -> dict[str, Any]:
     fields = {
         "title": _field(_optional(_SHORT_TEXT), description="The ADR's title."),
         "status": _field(
-            _optional({"type": "literal", "expected": list(STATUSES)}),
+            _optional(
+                {
+                    "type": "union",
+                    "custom_error_type": "status",
+                    "custom_error_message": "not a status",
+                    "choices": [
+                        {"type": "literal", "expected": list(STATUSES)},
+                        # MADR's own form: "superseded by ADR-0009"
+                        {"type": "str", "pattern": r"^superseded by \S", "max_length": 200},
+                    ],
+                }
+            ),
             description="The ADR's status; default proposed.",
         ),
         "deciders": _field(
@@ -348,7 +359,10 @@ def _message(err: Any, path: KeyPath, knowledge: Knowledge) -> str:
     if path == ("adr",):
         return "'adr' is a mapping with title, status, deciders, date"
     if path == ("adr", "status"):
-        return f"{_show(value)} is not a status; allowed: {', '.join(STATUSES)}"
+        return (
+            f"{_show(value)} is not a status; allowed: {', '.join(STATUSES)}, "
+            "or 'superseded by ...'"
+        )
     if path == ("adr", "date"):
         return f"{_show(value)} is not a date; write it as YYYY-MM-DD"
     if path[:2] == ("adr", "deciders") and len(path) == 2:

@@ -34,7 +34,7 @@ class Reference(Record):
 
     def __str__(self) -> str:
         if self.section:
-            return f'principle-event-driven.md, section "{self.section}"'
+            return f'docs/principles.md, section "{self.section}"'
         return f"{self.title} <{self.url}>"
 
 
