@@ -3,6 +3,7 @@
 ``edaadvisor``                         the interview (Textual TUI)
 ``edaadvisor --answers FILE``          the advice, non-interactively (CI and scripts)
 ``edaadvisor schema | check | kb``     editor schema, ADR drift check, knowledge-base tools
+``edaadvisor mcp``                     an MCP server for coding agents (the ``mcp`` extra)
 
 Exit status: 0 fine, 1 a check found something (drift, lint findings, a refused overwrite),
 2 the input cannot be used (the message says file, key and what is allowed). Errors go to
@@ -26,6 +27,7 @@ SUBCOMMANDS: dict[str, str] = {
     "schema": "edaadvisor.cli:schema_main",
     "check": "edaadvisor.adr.check:main",
     "kb": "edaadvisor.kbtools.cli:main",
+    "mcp": "edaadvisor.mcp:main",
 }
 """Subcommand -> ``module:function(argv) -> int``, imported only when used."""
 
@@ -47,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Without --answers, opens the interview.",
         epilog="Subcommands: 'edaadvisor schema' (JSON Schema of answers files), "
         "'edaadvisor check ADR.md...' (re-evaluate ADRs), 'edaadvisor kb lint|diff' "
-        "(knowledge-base tools). Exit status: 0 ok, 1 check failed, 2 bad input.",
+        "(knowledge-base tools), 'edaadvisor mcp' (MCP server for coding agents). "
+        "Exit status: 0 ok, 1 check failed, 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"edaadvisor {__version__}")
     parser.add_argument(
