@@ -18,7 +18,11 @@ def main(argv: list[str]) -> int:
     """``edaadvisor mcp [--knowledge DIR]...``: serve over stdio until the host hangs up."""
     from importlib.util import find_spec
 
-    if find_spec("mcp") is None:
+    try:
+        missing = find_spec("mcp") is None
+    except (ImportError, ValueError):  # an import hook that refuses it, a broken install
+        missing = True
+    if missing:
         print(
             f"edaadvisor: error: 'edaadvisor mcp' needs the MCP extra; install it with: {INSTALL}",
             file=sys.stderr,
