@@ -31,7 +31,6 @@ from ..core.errors import EdaAdvisorError, InputError, KeyPath, Problem
 from ..core.knowledge import Knowledge, load_knowledge
 from ..core.model import Question
 from ..core.report import Report, build_report
-from ..core.yamlsafe import MAX_BYTES
 
 ANSWERS = "answers"
 """The argument every tool reads answers from, and so the start of every answers key path."""
@@ -276,6 +275,8 @@ class Advisor:
             recorded, drift = check_file(path, knowledge)
             source = str(path)
         else:
+            from ..core.yamlsafe import MAX_BYTES  # PyYAML comes with it: imported when used
+
             if len(path_or_text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
                 raise argument_error(
                     "path_or_text", f"is larger than {MAX_BYTES // 1024} KiB; is it an ADR?"
