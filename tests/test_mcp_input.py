@@ -8,6 +8,7 @@ exits 2 with the install line; and no other path of edaadvisor imports the SDK.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -136,6 +137,19 @@ def test_garbage_and_other_requests_get_json_rpc_errors(raw: Any) -> None:
     assert len(listed["result"]["tools"]) == 6
 
 
+def test_a_host_that_stops_reading_ends_the_server_quietly(tmp_path: Path) -> None:
+    server = RawServer(tmp_path)
+    server.request("ping", {})
+    assert server.proc.stdout is not None and server.proc.stdin is not None
+    server.proc.stdout.close()  # the host went away mid-session
+    with contextlib.suppress(BrokenPipeError):  # the server may be gone already: fine
+        for _ in range(3):
+            server.send(json.dumps({"jsonrpc": "2.0", "id": 9, "method": "tools/list"}))
+        server.proc.stdin.close()
+    assert server.proc.wait(timeout=60) == 0
+    assert server.proc.stderr is not None and server.proc.stderr.read() == b""
+
+
 @settings(max_examples=FUZZ, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_any_line_is_passed_on_or_answered(line: str) -> None:
@@ -143,12 +157,12 @@ def test_any_line_is_passed_on_or_answered(line: str) -> None:
     assert reply is None or reply == "" or json.loads(reply)["jsonrpc"] == "2.0"
 
 
+def _containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=20), inner, max_size=4)
+
+
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=20), inner, max_size=4)
-    ),
-    max_leaves=20,
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20), _containers, max_leaves=20
 )
 
 

@@ -250,5 +250,8 @@ def serve(argv: list[str]) -> int:
 
     from .transport import run_stdio
 
-    anyio.run(run_stdio, server)
+    try:
+        anyio.run(run_stdio, server)
+    except* (BrokenPipeError, ConnectionResetError):
+        pass  # the host stopped reading: there is no one left to answer, as for `| head`
     return 0

@@ -250,15 +250,18 @@ class Advisor:
         from ..adr.files import find_adr_dir
 
         report = self.report(answers, packs)
-        folder = (
-            inside(adr_dir, "adr_dir", self.cwd) if adr_dir is not None else find_adr_dir(self.cwd)
-        )
-        if folder is not None and not folder.resolve().is_relative_to(self.cwd):
-            raise argument_error(
-                "adr_dir",
-                f"the repository's ADR folder {str(folder)!r} lies outside the server's "
-                f"working directory {str(self.cwd)!r}; name a folder inside it",
-            )
+        if adr_dir is not None:
+            folder: Path | None = inside(adr_dir, "adr_dir", self.cwd)
+        else:
+            found = find_adr_dir(self.cwd)
+            folder = None if found is None else found.resolve()
+            if folder is not None and not folder.is_relative_to(self.cwd):
+                raise argument_error(
+                    "adr_dir",
+                    f"the repository's ADR folder {str(found)!r} lies outside the server's "
+                    f"working directory {str(self.cwd)!r}; name a folder inside it",
+                )
+        # None: no folder found; the CLI's code says so in its own words
         written = _cli_write_adr_dir(report, folder)
         shown = folder.relative_to(self.cwd) if folder is not None else Path(".")
         return {"folder": str(shown), "written": written}
