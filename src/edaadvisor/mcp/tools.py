@@ -242,7 +242,8 @@ class Advisor:
 
         if template is None or template in SHIPPED:
             return template or "madr"
-        return str(inside(template, "template", self.cwd))
+        # relative, so a message names the file as the agent gave it
+        return str(inside(template, "template", self.cwd).relative_to(self.cwd))
 
     def write_adr(
         self, answers: Any, adr_dir: str | None = None, packs: Sequence[str] | None = None
