@@ -188,11 +188,21 @@ async def test_a_drafted_adr_checks_as_holding(tmp_path: Path) -> None:
         assert check["holds"] is True and check["drift"] == []
         report = json.loads(run_cli("--answers", str(EXAMPLE), "-f", "json").stdout)
         assert check["verdicts"] == len(report["decisions"])
+        # a recorded verdict the knowledge no longer gives is drift, named by topic
+        other = "consider" if "event_driven: recommend" in text else "recommend"
+        edited = re.sub(r"(event_driven:\s*)([a-z_]+)", rf"\g<1>{other}", text, count=1)
+        drifted = await call(session, "check_adr", path_or_text=edited)
+        assert drifted["holds"] is False
+        assert [line.split(":")[0] for line in drifted["drift"]] == ["event_driven"]
         # split asked for: the renderer has one document today, and says so
         split = await call(session, "draft_adr", answers=example_file(), split=True)
         assert split["documents"] and isinstance(split["split"], bool)
         nygard = await call(session, "draft_adr", answers=example_file(), template="nygard")
         assert nygard["documents"][0]["text"] != text
+        # a team's own template, inside the working directory
+        (tmp_path / "adr.md.j2").write_text("# {{ title }}\n", encoding="utf-8")
+        own = await call(session, "draft_adr", answers=example_file(), template="adr.md.j2")
+        assert own["documents"][0]["text"] == f"# {example_file()['adr']['title']}\n"
 
 
 async def test_write_adr_writes_what_the_cli_writes(tmp_path: Path) -> None:
