@@ -198,6 +198,36 @@ def test_any_arguments_give_a_result_or_an_input_error(advisor: Advisor, answers
             json.dumps(result)
 
 
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        (
+            {f"q{i}": i for i in range(100_000)},
+            "answers: holds more than 2,000 values; answers hold one per question",
+        ),
+        ({"services": _nested(150)}, "answers.services[0][0]: nested more than 100 levels deep"),
+        (
+            {"version": 1, "answers": {"pii": _nested(150)}},
+            "answers.answers.pii[0]: nested more than 100 levels deep",
+        ),
+    ],
+    ids=["many", "deep", "deep-in-a-file"],
+)
+def test_answers_too_many_or_too_deep_are_refused_as_files_are(
+    advisor: Advisor, answers: Any, message: str
+) -> None:
+    with pytest.raises(EdaAdvisorError) as caught:
+        advisor.next_questions(answers)
+    assert caught.value.lines == [message]
+
+
 def test_without_the_extra_the_command_exits_2_with_the_install_line() -> None:
     blocked = (
         "import sys\n"

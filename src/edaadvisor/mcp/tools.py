@@ -118,6 +118,11 @@ def argument_error(argument: str, message: str) -> InputError:
     return InputError.single(message, None, (argument,))
 
 
+MAX_VALUES = 2_000
+"""Values in one ``answers`` argument. An answers file holds a few dozen; the bound keeps a
+call that sends a hundred thousand unknown keys from taking seconds to list them all."""
+
+
 def read_answers(data: Any, knowledge: Knowledge) -> AnswersFile:
     """``answers``: question id -> value, or a whole answers file (it has ``version``).
 
@@ -126,6 +131,7 @@ def read_answers(data: Any, knowledge: Knowledge) -> AnswersFile:
     """
     if not isinstance(data, Mapping):
         raise argument_error(ANSWERS, "is a mapping of question id to answer")
+    _bounded(data)
     if "version" in data:
         try:
             return parse_answers_document(YamlDocument(dict(data), ANSWERS), knowledge)
@@ -136,6 +142,27 @@ def read_answers(data: Any, knowledge: Knowledge) -> AnswersFile:
     except InputError as exc:
         raise InputError(at_argument(exc.problems)) from None
     return AnswersFile(answers=answers, source=ANSWERS)
+
+
+def _bounded(data: Any) -> None:
+    """Refuse, as the YAML reader does for files, answers nested too deep or too many."""
+    from ..core.yamlsafe import MAX_DEPTH
+
+    pending: list[tuple[Any, KeyPath]] = [(data, (ANSWERS,))]
+    seen = 0
+    while pending:
+        value, path = pending.pop()
+        seen += 1
+        if seen > MAX_VALUES:
+            raise argument_error(
+                ANSWERS, f"holds more than {MAX_VALUES:,} values; answers hold one per question"
+            )
+        if len(path) > MAX_DEPTH:
+            raise InputError.single(f"nested more than {MAX_DEPTH} levels deep", None, path[:4])
+        if isinstance(value, Mapping):
+            pending.extend((v, (*path, str(k))) for k, v in value.items())
+        elif isinstance(value, list):
+            pending.extend((v, (*path, i)) for i, v in enumerate(value))
 
 
 def inside(raw: Any, argument: str, cwd: Path) -> Path:
