@@ -294,3 +294,22 @@ async def test_hostile_arguments_are_tool_errors_and_the_next_call_works(tmp_pat
             text = await error_text(session, tool, **arguments)
             assert text and "Traceback" not in text and "\n" not in text.strip(), text
         assert (await call(session, "advise", answers={"services": 3}))["decisions"]
+
+
+async def test_a_stateless_2026_client_is_served_the_same(tmp_path: Path) -> None:
+    """The SDK's high-level Client speaks the stateless protocol (2026-07-28: discover, no
+    initialize handshake) when the server can; it falls back to initialize otherwise."""
+    from mcp import Client
+
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "edaadvisor", "mcp"], cwd=tmp_path, env=_cache_env()
+    )
+    async with Client(stdio_client(params)) as client:
+        assert client.session.initialize_result is None
+        assert client.session.discover_result is not None
+        report = await client.call_tool("advise", {"answers": example_file()})
+        assert report.structured_content == json.loads(
+            run_cli("--answers", str(EXAMPLE), "--format", "json").stdout
+        )
+        bad = await client.call_tool("advise", {"answers": {"services": 0}})
+        assert bad.is_error
