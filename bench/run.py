@@ -1,6 +1,6 @@
 """Every benchmark in one command, printed as a Markdown table (issue 6, item 4).
 
-    .venv/bin/python bench/run.py [--runs N] [--quick] [--only cli,tui,engine] [--sizes 100,...]
+    .venv/bin/python bench/run.py [--runs N] [--quick] [--only cli,tui,engine,mcp] [--sizes ...]
 
 Each figure is a median, and each baseline is measured in the same run, because the machines
 this runs on are shared and noisy: absolute times lie, ratios to a baseline much less so.
@@ -12,6 +12,9 @@ this runs on are shared and noisy: absolute times lie, ratios to a baseline much
   re-evaluation after one answer (``bench_tui.py``'s method).
 * ``engine``: ``evaluate`` and what-if in-process (``perf_counter``, median of many calls) on
   the shipped knowledge base and on generated bases of ``--sizes`` rules (``kbgen.py``).
+* ``mcp``: ``edaadvisor mcp``'s start (to the initialize reply) next to ``python -c "import
+  mcp"``, and one ``advise`` call next to a ``ping`` on the same server (``bench_mcp.py``);
+  left out when the ``mcp`` extra is not installed.
 
 The compiled knowledge base is cached by content digest and the first run fills the cache, so
 every run here uses a fresh temporary ``EDAADVISOR_CACHE_DIR`` that is warmed before timing:
@@ -38,7 +41,7 @@ import bench_tui
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "order-fulfilment.yaml"
-GROUPS = ("cli", "tui", "engine")
+GROUPS = ("cli", "tui", "engine", "mcp")
 
 
 @dataclass
@@ -144,6 +147,39 @@ def bench_tui_rows(runs: int, rounds: int) -> list[Row]:
             target="< 16 ms (issue 4)",
             met=verdict(per_answer, 0.016, strict=True),
             notes=f"engine alone {ms(engine_only)}; {rounds} answers",
+        ),
+    ]
+
+
+def bench_mcp_rows(runs: int, calls: int) -> list[Row]:
+    from importlib.util import find_spec
+
+    if find_spec("mcp") is None:
+        return [Row("MCP server", "not run", notes="the mcp extra is not installed")]
+    import bench_mcp
+
+    start, base = bench_mcp.measure_start(runs)
+    found = bench_mcp.measure_calls(calls)
+    advise = found["advise"]
+    return [
+        Row(
+            "MCP server start: `edaadvisor mcp` to the initialize reply",
+            ms(start),
+            f'{ms(base)} (`python -c "import mcp"`)',
+            f"{start / base:.2f}",
+            "<= 1.5 (issue 12)",
+            verdict(start / base, bench_mcp.START_TARGET),
+            f"{runs} runs each",
+        ),
+        Row(
+            "MCP tool call: `advise` on order-fulfilment, one round trip",
+            ms(advise),
+            f"{ms(found['ping'])} (`ping` on the same server)",
+            f"{advise / found['ping']:.1f}",
+            "< 50 ms (issue 12)",
+            verdict(advise, bench_mcp.CALL_TARGET, strict=True),
+            f"{calls} calls; first call {ms(found['first_advise'])}; "
+            f"next_questions {ms(found['next_questions'])}",
         ),
     ]
 
@@ -322,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, help="subprocess runs per figure (15; quick: 5)")
     parser.add_argument("--quick", action="store_true", help="fewer runs: about a minute")
-    parser.add_argument("--only", default=",".join(GROUPS), help="groups: cli,tui,engine")
+    parser.add_argument("--only", default=",".join(GROUPS), help="groups: cli,tui,engine,mcp")
     parser.add_argument(
         "--sizes", default="100,1000,10000", help="rules in the generated knowledge bases"
     )
@@ -344,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
             rows += bench_tui_rows(runs, 100 if args.quick else 400)
         if "engine" in groups:
             rows += bench_engine(sizes, args.quick)
+        if "mcp" in groups:
+            rows += bench_mcp_rows(runs, 20 if args.quick else 50)
 
     print(f"Machine: {machine()}")
     print(

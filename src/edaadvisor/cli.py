@@ -4,6 +4,7 @@
 ``edaadvisor --answers FILE``          the advice, non-interactively (CI and scripts)
 ``edaadvisor schema | check | kb``     editor schema, ADR drift check, knowledge-base tools
 ``edaadvisor compare | serve``         where answers differ; the interview in a browser
+``edaadvisor mcp``                     an MCP server for coding agents (the ``mcp`` extra)
 
 Exit status: 0 fine, 1 a check found something (drift, lint findings, a refused overwrite),
 2 the input cannot be used (the message says file, key and what is allowed). Errors go to
@@ -30,6 +31,7 @@ SUBCOMMANDS: dict[str, str] = {
     "kb": "edaadvisor.kbtools.cli:main",
     "compare": "edaadvisor.compare:main",
     "serve": "edaadvisor.serve:main",
+    "mcp": "edaadvisor.mcp:main",
 }
 """Subcommand -> ``module:function(argv) -> int``, imported only when used."""
 
@@ -44,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Subcommands: 'edaadvisor schema' (JSON Schema of answers files), "
         "'edaadvisor check ADR.md...' (re-evaluate ADRs), 'edaadvisor kb lint|diff' "
         "(knowledge-base tools), 'edaadvisor compare A.yaml B.yaml...' (where answers differ), "
-        "'edaadvisor serve' (the interview in a browser). "
+        "'edaadvisor serve' (the interview in a browser), "
+        "'edaadvisor mcp' (MCP server for coding agents). "
         "Exit status: 0 ok, 1 check failed, 2 bad input.",
     )
     parser.add_argument("--version", action="version", version=f"edaadvisor {__version__}")
