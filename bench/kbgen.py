@@ -85,6 +85,8 @@ class _Generator:
             if op in ("in", "not_in"):
                 return {"answer": question.id, op: self.random.sample(values, 2)}
             return {"answer": question.id, op: self.random.choice(values)}
+        if question.type == "list":
+            return {"answer": question.id, "contains": self.random.choice(question.values)}
         op = self.random.choice(ORDERED)
         return {"answer": question.id, op: self.random.choice(self.thresholds[question.id])}
 

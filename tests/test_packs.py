@@ -55,8 +55,8 @@ def test_the_policy_pack_changes_the_saga_verdicts_and_says_so() -> None:
     assert len(pack["digest"]) == 64
     assert pack["rules"] == [
         "orch.small-simple-workflow",
-        "choreo.small-simple-workflow",
         "orch.small-nothing-to-undo",
+        "choreo.small-simple-workflow",
         "choreo.small-nothing-to-undo",
     ]
     assert pack["red_flags"] == ["broker_not_operated_here"]

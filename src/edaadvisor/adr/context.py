@@ -147,7 +147,13 @@ def reference_md(ref: Reference) -> str:
 
 def reason(decision: Decision) -> str:
     """The verdict's one-line reason, as a clause; the default's own wording when no rule fired."""
-    text = decision.topic.default.summary if decision.strength is None else decision.summary
+    # a fallback's own wording, without the "Undecided until ..." tail the open list repeats;
+    # a verdict a required topic set keeps its summary, which says so
+    text = (
+        decision.topic.default.summary
+        if decision.strength is None and decision.capped is None
+        else decision.summary
+    )
     return clause(text)
 
 
@@ -203,7 +209,12 @@ def _note(item: Any, report: Report) -> str:
     if qid and "value" in item:
         label = answer_label(report.knowledge, qid, item["value"])
         assumed = f"{short_label(report.knowledge, qid)}: {label}"
-        changes = item.get("if_false") or item.get("would_change") or ""
+        otherwise = item.get("otherwise")
+        changes = (
+            f"the verdict becomes {VERDICT_WORDS.get(str(otherwise), str(otherwise))}"
+            if otherwise
+            else item.get("if_false") or item.get("would_change") or ""
+        )
         text = f"{assumed} (assumed){'; if not, ' + clause(str(changes)) if changes else ''}"
         return md_escape(text)
     questions = item.get("questions") or []

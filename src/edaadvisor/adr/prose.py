@@ -33,6 +33,13 @@ SHORT_LABELS: dict[str, str] = {
     "partitions": "partitions",
     "consumer_instances": "largest consumer group",
     "dual_write": "database write and publish in one operation",
+    "teams": "teams owning the services",
+    "sync_response": "caller waits for the final result",
+    "event_size_kb": "event size",
+    "managed_broker": "broker run for the team",
+    "temporal_queries": "past states queried as of a time",
+    "retention_days": "retention on the broker",
+    "safeguards": "safeguards in place",
 }
 
 VERDICT_WORDS: dict[str, str] = {
@@ -66,7 +73,7 @@ def short_label(knowledge: Knowledge, qid: str) -> str:
     if qid in SHORT_LABELS:
         return SHORT_LABELS[qid]
     question = knowledge.questions.get(qid)
-    return question.title.rstrip("?") if question else qid
+    return question.words if question else qid
 
 
 def answer_label(knowledge: Knowledge, qid: str, value: Any) -> str:

@@ -127,7 +127,7 @@ def overview_context(
     context = _base(report, kind, "overview" if kind == "overview" else "single", verdicts, source)
     links = links or {}
     homes = flag_homes(report) if kind == "overview" else {}
-    _, conflicts = report_notes(report)
+    assumed, conflicts = report_notes(report)
     title = adr_title(report)
     rows: list[dict[str, Any]] = []
     still_open: list[dict[str, Any]] = []
@@ -174,6 +174,13 @@ def overview_context(
         open=still_open,
         not_applicable=not_applicable,
         conflicts=conflicts,
+        # what the decided verdicts lean on; each topic's own record repeats its own
+        assumptions=[
+            f"{md_escape(report.decisions[t].topic.title)}: {line}"
+            for t in report.decisions
+            if report.decisions[t].verdict in DECIDED
+            for line in assumed.get(t, [])
+        ],
         red_flags=[_flag(report, h) for h in report.evaluation.red_flags if h.flag.id not in homes],
         possible_red_flags=[
             {
