@@ -212,7 +212,11 @@ def data_mutated(draw: st.DrawFn) -> bytes:
     pool = draw(st.sampled_from([SHIPPED, POLICY]))
     data = yaml.safe_load(pool[draw(st.sampled_from(sorted(k for k in pool if k != "pack.yaml")))])
     for _ in range(draw(st.integers(1, 3))):
-        kinds = sorted(k for k in ("questions", "topics", "rules", "red_flags") if data.get(k))
+        kinds = sorted(
+            k
+            for k in ("questions", "topics", "rules", "red_flags", "conflicts", "brokers")
+            if data.get(k)
+        )
         kind = draw(st.sampled_from(kinds))
         item = draw(st.sampled_from(data[kind]))
         field = draw(st.sampled_from(sorted(item)) | st.text(max_size=6))
@@ -222,7 +226,7 @@ def data_mutated(draw: st.DrawFn) -> bytes:
             item[field] = draw(VALUES | st.sampled_from(SNIPPETS))
     if draw(st.booleans()):
         # ids the shipped knowledge already uses clash unless they replace a rule
-        for kind in ("rules", "red_flags"):
+        for kind in ("rules", "red_flags", "conflicts", "brokers"):
             for item in data.get(kind, []):
                 item["replaces"] = True
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
