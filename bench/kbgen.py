@@ -117,12 +117,15 @@ class _Generator:
 
 
 def generate(shipped: Knowledge, rules: int, seed: int = SEED) -> Knowledge:
-    """The shipped questions and topics with ``rules`` generated rules and no red flags."""
+    """The shipped questions, topics and brokers with ``rules`` generated rules, no red flags."""
     generator = _Generator(shipped, seed)
     built = [RuleSpec.model_validate(generator.rule(i)).build() for i in range(rules)]
-    origin = {k: v for k, v in shipped.origin.items() if k.startswith("question:")}
+    origin = {
+        k: v for k, v in shipped.origin.items() if k.startswith(("question:", "topic:", "broker:"))
+    }
     origin.update({f"rule:{rule.id}": "generated" for rule in built})
-    knowledge = _replace(shipped, rules=built, red_flags=[], origin=origin)
+    # the shipped topics keep their requirements between topics; conflicts and red flags go
+    knowledge = _replace(shipped, rules=built, red_flags=[], conflicts=[], origin=origin)
     problems = reference_problems(knowledge)
     cycle = _topic_cycle(knowledge)
     if problems or cycle:

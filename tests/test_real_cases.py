@@ -169,7 +169,7 @@ def test_compensation_none_raises_no_compensation_flags(tmp_path: Path) -> None:
 
 
 def test_zero_read_lag_rules_out_asynchronous_read_models(tmp_path: Path) -> None:
-    base = {"read_write_divergence": "significant", "consistency": "eventual"}
+    base = {"read_write_divergence": "significant", "consistency": "eventual", "crud_only": False}
     lagging = verdicts(report(tmp_path, {**base, "consistency_lag_seconds": 5}))
     never = report(tmp_path, {**base, "consistency_lag_seconds": 0})
     assert lagging["cqrs"] == "recommend"

@@ -15,7 +15,7 @@ for the whole region. That is what keeps what-if and the linter off brute force 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -35,7 +35,7 @@ from .conditions import (
     compare,
 )
 from .knowledge import Knowledge, dependency_order
-from .model import CAUTION_RANK, STRENGTH_RANK, Question, Rule
+from .model import CAUTION_RANK, STRENGTH_RANK, Rule
 from .record import Record, field
 
 Check = Callable[[Mapping[str, Any], Mapping[str, str]], Truth]
@@ -176,6 +176,16 @@ class Judgement(Record):
     """Every rule of the topic, in knowledge order."""
 
 
+class Snapshot(Record):
+    """One evaluation kept for re-use: answers, assumptions, verdicts and every rule's truth."""
+
+    answers: dict[str, Any]
+    assumed: dict[str, Any]
+    verdicts: dict[str, str]
+    leaning: dict[str, list[str]]
+    truths: dict[str, list[Truth]]
+
+
 class CompiledKnowledge:
     """Rules per topic as closures, a dependency order, and what each topic can depend on."""
 
@@ -234,6 +244,14 @@ class CompiledKnowledge:
                 if q in knowledge.questions
             }
             self.question_closure[topic] = sorted(read, key=self._question_key)
+        # topic -> question or topic id -> indexes of the topic's rules that read it
+        self.readers_of: dict[str, dict[str, list[int]]] = {}
+        for topic, compiled_rules in self.rules.items():
+            index: dict[str, list[int]] = {}
+            for i, compiled_rule in enumerate(compiled_rules):
+                for key in dict.fromkeys((*compiled_rule.questions, *compiled_rule.topics)):
+                    index.setdefault(key, []).append(i)
+            self.readers_of[topic] = index
         self.readers: dict[str, list[str]] = {q: [] for q in knowledge.questions}
         for topic in self.order:
             for question in self.question_closure[topic]:
@@ -249,6 +267,7 @@ class CompiledKnowledge:
         verdicts: Mapping[str, str],
         assumed: Mapping[str, Any] | None = None,
         leaning: Mapping[str, list[str]] | None = None,
+        truths: Sequence[Truth] | None = None,
     ) -> Judgement:
         """Decide ``topic``: strongest fired rules, the most cautious among equals, else the
         fallback; then the topic's requirements cap it.
@@ -256,13 +275,17 @@ class CompiledKnowledge:
         ``answers`` may hold assumed values (the keys of ``assumed``); a rule that fires only
         thanks to one of them, or reads a topic that was judged on one (``leaning``: topic ->
         assumed questions), weighs at most ``normal``: an assumption never outweighs a fact.
+        ``truths``, when given, are the rules' conditions already evaluated for these answers
+        (``rule_truths``): the what-if search re-evaluates only the rules a change touches.
         """
         fired: list[CompiledRule] = []
         undecidable: list[CompiledRule] = []
         ranks: dict[str, int] = {}
         leans: dict[str, list[str]] = {}
-        for rule in self.rules[topic]:
-            truth = rule.check(answers, verdicts)
+        rules = self.rules[topic]
+        if truths is None:
+            truths = [rule.check(answers, verdicts) for rule in rules]
+        for rule, truth in zip(rules, truths, strict=True):
             if truth is True:
                 fired.append(rule)
                 relied = self._relied(rule, answers, verdicts, assumed, leaning)
@@ -378,6 +401,65 @@ class CompiledKnowledge:
         assumed = self.assume(answers)
         return self.verdicts({**answers, **assumed}, assumed=assumed)
 
+    def snapshot(self, answers: Mapping[str, Any], assumed: Mapping[str, Any]) -> Snapshot:
+        """Every topic judged once, with each rule's truth kept for ``verdicts_after``."""
+        verdicts: dict[str, str] = {}
+        leaning: dict[str, list[str]] = {}
+        truths: dict[str, list[Truth]] = {}
+        for topic in self.order:
+            truths[topic] = [rule.check(answers, verdicts) for rule in self.rules[topic]]
+            judgement = self.judge(topic, answers, verdicts, assumed, leaning, truths[topic])
+            verdicts[topic] = judgement.verdict
+            if judgement.leaning:
+                leaning[topic] = [q for qs in judgement.leaning.values() for q in qs]
+        return Snapshot(dict(answers), dict(assumed), verdicts, leaning, truths)
+
+    def verdicts_after(
+        self, base: Snapshot, answers: Mapping[str, Any], assumed: Mapping[str, Any]
+    ) -> tuple[dict[str, str], int]:
+        """The verdicts for ``answers`` (a small change of ``base.answers``) and the rule
+        checks it took: only rules reading a changed answer, or a topic whose verdict moved,
+        are evaluated again; every topic is still decided by ``judge``."""
+        moved = {
+            q
+            for q in set(answers) | set(base.answers)
+            if answers.get(q) != base.answers.get(q) or (q in assumed) != (q in base.assumed)
+        }
+        verdicts: dict[str, str] = {}
+        leaning: dict[str, list[str]] = {}
+        changed_topics: set[str] = set()
+        work = 0
+        for topic in self.order:
+            work += 20  # looking a topic up costs about twenty rule checks' time
+            stale = [
+                i
+                for key in (*moved, *changed_topics)
+                for i in self.readers_of[topic].get(key, ())
+            ]
+            deps_moved = any(d in changed_topics for d in self.deps[topic])
+            if not stale and not deps_moved:
+                verdicts[topic] = base.verdicts[topic]
+                if topic in base.leaning:
+                    leaning[topic] = base.leaning[topic]
+                continue
+            truths = list(base.truths[topic])
+            rules = self.rules[topic]
+            for i in set(stale):
+                truths[i] = rules[i].check(answers, verdicts)
+            work += len(set(stale)) + len(rules) // 10 + 10
+            judgement = self.judge(topic, answers, verdicts, assumed, leaning, truths)
+            verdicts[topic] = judgement.verdict
+            if judgement.leaning:
+                leaning[topic] = [q for qs in judgement.leaning.values() for q in qs]
+            before = base.verdicts[topic]
+            if (
+                str(judgement.verdict) != str(before)
+                or isinstance(judgement.verdict, Undecided) != isinstance(before, Undecided)
+                or leaning.get(topic) != base.leaning.get(topic)
+            ):
+                changed_topics.add(topic)
+        return verdicts, work
+
     def hidden(self, question: str, answers: Mapping[str, Any]) -> bool:
         """Whether the interview would not ask ``question`` given ``answers``."""
         check = self.visible.get(question)
@@ -401,55 +483,3 @@ def compiled_for(knowledge: Knowledge) -> CompiledKnowledge:
     if compiled is None:
         compiled = _COMPILED[knowledge] = CompiledKnowledge(knowledge)
     return compiled
-
-
-Region = tuple[int, int | None]
-"""An inclusive range of whole numbers, ``None`` for no upper end."""
-
-
-def int_regions(knowledge: Knowledge) -> dict[str, list[Region]]:
-    """Per int question, the ranges within which every comparison in the knowledge agrees."""
-    cuts: dict[str, set[int]] = {
-        q.id: set() for q in knowledge.questions.values() if q.type == "int"
-    }
-    conditions = [rule.when for rule in knowledge.rules]
-    conditions += [flag.when for flag in knowledge.red_flags]
-    conditions += [q.visible_when for q in knowledge.questions.values() if q.visible_when]
-    for condition in conditions:
-        for node in condition.walk():
-            if isinstance(node, AnswerTest) and node.answer in cuts:
-                cuts[node.answer].update(_cuts(node.operator, node.operand))
-    return {q: _regions(knowledge.questions[q], points) for q, points in cuts.items()}
-
-
-def _cuts(op: str, operand: Any) -> set[int]:
-    """Where a comparison's result can flip: a region starts at each returned value."""
-    values = operand if isinstance(operand, list) else [operand]
-    numbers = [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
-    if op in ("ge", "lt"):
-        return set(numbers)
-    if op in ("gt", "le"):
-        return {n + 1 for n in numbers}
-    if op in ("eq", "ne", "in", "not_in"):
-        return {n for v in numbers for n in (v, v + 1)}
-    return set()
-
-
-def _regions(question: Question, points: set[int]) -> list[Region]:
-    low = question.minimum
-    high = question.maximum
-    if low is None:
-        low = min(points, default=0) - 1
-    starts = sorted({p for p in points if p > low and (high is None or p <= high)} | {low})
-    regions: list[Region] = []
-    for i, start in enumerate(starts):
-        end = starts[i + 1] - 1 if i + 1 < len(starts) else high
-        regions.append((start, end))
-    return regions
-
-
-def region_of(regions: list[Region], value: int) -> Region | None:
-    for start, end in regions:
-        if value >= start and (end is None or value <= end):
-            return (start, end)
-    return None

@@ -15,7 +15,7 @@ from .answers import AnswersFile
 from .engine import Decision, Evaluation, Finding, evaluate
 from .knowledge import Knowledge
 from .record import Record, field
-from .whatif import WhatIf, compute_what_if
+from .whatif import WhatIf, search_what_if
 
 REPORT_VERSION = 1
 
@@ -26,6 +26,8 @@ class Report(Record):
     evaluation: Evaluation
     what_if: dict[str, list[WhatIf]] = field(default_factory=dict)
     """Topic -> counterfactuals, smallest first; filled by the what-if analysis."""
+    what_if_complete: bool = True
+    """False when the search stopped at its work budget (a very large knowledge pack)."""
 
     @property
     def answers(self) -> dict[str, Any]:
@@ -56,6 +58,7 @@ class Report(Record):
                 for c in self.evaluation.conflicts
             ],
             # the typical answers some verdict relies on (each decision says which and why)
+            "what_if_complete": self.what_if_complete,
             "assumed": {
                 q: v
                 for q, v in self.evaluation.assumed.items()
@@ -185,11 +188,9 @@ def build_report(
     """Evaluate ``answers_file`` against ``knowledge``, with what would change each decision
     (``what_if=False`` skips that search, for outputs that do not print it)."""
     evaluation = evaluate(knowledge, answers_file.answers)
-    changes = (
-        compute_what_if(
-            knowledge, answers_file.answers, evaluation.verdicts, assumed=evaluation.assumed
-        )
-        if what_if
-        else {}
+    if not what_if:
+        return Report(knowledge, answers_file, evaluation)
+    changes, complete = search_what_if(
+        knowledge, answers_file.answers, evaluation.verdicts, assumed=evaluation.assumed
     )
-    return Report(knowledge, answers_file, evaluation, changes)
+    return Report(knowledge, answers_file, evaluation, changes, complete)

@@ -5,7 +5,7 @@ when there is none, pairs of answers. Candidate values come from each question's
 
 * enums: every other choice; bools: the other value;
 * ints: one value per *region* the knowledge base's comparisons cut the domain into
-  (``compiled.int_regions``), the one closest to the current answer, so ``workflow_participants:
+  (``regions.int_regions``), the one closest to the current answer, so ``workflow_participants:
   4`` is tried at 3 and 1 (the regions ``2-3`` and ``0-1``), never at every integer;
 * unanswered questions: every value, but only for questions the interview would ask given the
   other answers (a hidden question is not a sensible thing to suggest); a question whose
@@ -28,15 +28,23 @@ from collections.abc import Iterator, Mapping
 from itertools import product
 from typing import Any
 
-from .compiled import CompiledKnowledge, Region, compiled_for, int_regions, region_of
+from .compiled import CompiledKnowledge, Snapshot, compiled_for
 from .conditions import PairTest
 from .engine import assumed_answers
 from .knowledge import Knowledge
 from .model import Question
 from .record import Record
+from .regions import Region, int_regions, region_of
 
 LIMIT = 5
 """Counterfactuals listed per topic: enough to revisit a decision, few enough to read."""
+BUDGET_PER_RULE = 40
+BUDGET_FLOOR = 400_000
+"""Work allowed for one search, in rule checks (a topic looked up or judged again counts as a
+few): forty per rule of the knowledge, and never less than twice what the bundled example
+that needs the most (pairs of changes for several topics) takes. Past it the search stops and
+the report says so (``what_if_complete``); the budget counts work, not time, so the same
+answers always give the same changes."""
 
 Change = tuple[tuple[str, Any], ...]
 
@@ -73,24 +81,31 @@ class WhatIfSearch:
         self.paired = _paired_questions(knowledge)
         self._memo: dict[Change, dict[str, str] | None] = {}
         self.evaluations = 0
+        # every rule's truth for the answers as they stand: a change re-checks only the rules
+        # that read what it changed, and the verdicts still come from the engine's judge
+        self.snapshot: Snapshot = self.compiled.snapshot(self.answers, self.assumed)
+        size = sum(len(rules) for rules in self.compiled.rules.values())
+        self.budget = max(BUDGET_FLOOR, BUDGET_PER_RULE * size)
+        self.work = 0
+        self.complete = True
 
     def outcome(self, change: Change) -> dict[str, str] | None:
-        """Verdicts after ``change`` (only the topics it can affect), or None if not askable."""
+        """Verdicts after ``change``, or None if the change is not askable or the work budget
+        is spent (then ``complete`` turns false)."""
         if change in self._memo:
             return self._memo[change]
+        if self.work > self.budget:
+            self.complete = False
+            return None
         given = {**self.given_answers, **dict(change)}
         # a change can make another typical answer apply (or stop applying), as in the engine
         assumed = assumed_answers(self.knowledge, given)
         changed = {**given, **assumed}
         result: dict[str, str] | None = None
         if not any(self.compiled.hidden(q, changed) for q, _ in change):
-            moved = {q for q, _ in change} | (set(assumed) ^ set(self.assumed))
-            affected = {t for q in moved for t in self.compiled.readers.get(q, [])}
             self.evaluations += 1
-            verdicts = self.compiled.verdicts(
-                changed, self.verdicts, only=affected, assumed=assumed
-            )
-            result = {t: verdicts[t] for t in affected}
+            result, work = self.compiled.verdicts_after(self.snapshot, changed, assumed)
+            self.work += work
         self._memo[change] = result
         return result
 
@@ -212,7 +227,22 @@ def compute_what_if(
     compiled: CompiledKnowledge | None = None,
     assumed: Mapping[str, Any] | None = None,
 ) -> dict[str, list[WhatIf]]:
-    """Topic -> the smallest changes of answers that give another verdict, smallest first.
+    """Topic -> the smallest changes of answers that give another verdict, smallest first."""
+    return search_what_if(
+        knowledge, answers, verdicts, limit=limit, compiled=compiled, assumed=assumed
+    )[0]
+
+
+def search_what_if(
+    knowledge: Knowledge,
+    answers: Mapping[str, Any],
+    verdicts: Mapping[str, str],
+    *,
+    limit: int = LIMIT,
+    compiled: CompiledKnowledge | None = None,
+    assumed: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, list[WhatIf]], bool]:
+    """``compute_what_if`` and whether the search finished within its work budget.
 
     ``answers`` are the given answers and ``assumed`` the typical ones the engine assumed
     (``engine.assumed_answers``, worked out here when not given); changes that settle an
@@ -228,7 +258,7 @@ def compute_what_if(
         result[topic] = [
             WhatIf(dict(change), verdict, search.describe(change)) for change, verdict in found
         ]
-    return result
+    return result, search.complete
 
 
 def what_if(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str, list[WhatIf]]:

@@ -1,7 +1,7 @@
 """The answer spaces the linter enumerates: small, exhaustive, and never every integer.
 
 Each question contributes its *representative* values: both bools, every enum choice, and for
-an int one value per region its comparisons cut the domain into (``core.compiled.int_regions``),
+an int one value per region its comparisons cut the domain into (``core.regions.int_regions``),
 so enumerating representatives covers every case a rule can tell apart. "Unanswered" (None) is
 a value too where it matters, because a rule reads unanswered questions as unknown.
 
@@ -23,9 +23,10 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import product
 from typing import Any
 
-from ..core.compiled import CompiledKnowledge, int_regions
+from ..core.compiled import CompiledKnowledge
 from ..core.conditions import VERDICTS, PairTest
 from ..core.knowledge import Knowledge
+from ..core.regions import int_regions
 
 MAX_CASES = 50_000
 """Cases enumerated per topic or per confirmation; the shipped knowledge needs a few thousand."""
