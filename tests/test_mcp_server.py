@@ -194,9 +194,14 @@ async def test_a_drafted_adr_checks_as_holding(tmp_path: Path) -> None:
         drifted = await call(session, "check_adr", path_or_text=edited)
         assert drifted["holds"] is False
         assert [line.split(":")[0] for line in drifted["drift"]] == ["event_driven"]
-        # split asked for: the renderer has one document today, and says so
+        # split asked for: the overview and one record per decided topic, each one checking
         split = await call(session, "draft_adr", answers=example_file(), split=True)
-        assert split["documents"] and isinstance(split["split"], bool)
+        assert split["split"] is True and len(split["documents"]) > 2
+        names = [d["name"] for d in split["documents"]]
+        assert names[0].startswith("0001-") and names[1].startswith("0002-")
+        assert "(0002-" in split["documents"][0]["text"]  # the overview links its records
+        record = await call(session, "check_adr", path_or_text=split["documents"][1]["text"])
+        assert record["holds"], record
         nygard = await call(session, "draft_adr", answers=example_file(), template="nygard")
         assert nygard["documents"][0]["text"] != text
         # a team's own template, inside the working directory

@@ -211,6 +211,20 @@ def _write_set(
     return [c.path for c in claims.values()]
 
 
+def draft_records(report: Report, template: str = "madr") -> list[tuple[str, str]]:
+    """The overview and one record per decided topic, as ``(file name, text)``, numbered from
+    1 and linked to each other as ``--adr-dir`` would write them into an empty folder; nothing
+    is written (the MCP server hands them to an agent)."""
+    convention = Convention(Path("."), template)
+    claims: dict[str, Claim] = {}
+    for number, record in enumerate(["overview", *decided(report)], start=1):
+        title = adr_title(report) if record == "overview" else record_title(report, record)
+        name = f"{number:04d}-{slugify(title)}.md"
+        claims[record] = Claim(number, Path(name), None)
+    texts = render_records(report, claims, template, "overview", Source(), convention)
+    return [(claims[record].path.name, texts[record]) for record in claims]
+
+
 def render_records(
     report: Report,
     claims: dict[str, Claim],

@@ -255,8 +255,17 @@ class Advisor:
         from ..adr.render import adr_title, render_adr
         from ..adr.text import slugify
 
-        # The renderer writes one document today. When it learns the per-topic split, the
-        # records go here, one AdrDocument each; until then ``split`` gets the one document.
+        if split:
+            from ..adr.write import draft_records
+
+            # the overview and one record per decided topic, as --adr-dir writes them
+            return {
+                "template": template or "madr",
+                "split": True,
+                "documents": [
+                    {"name": name, "text": text} for name, text in draft_records(report, chosen)
+                ],
+            }
         text = render_adr(report, template=chosen)
         name = f"{slugify(adr_title(report))}.md"
         return {
