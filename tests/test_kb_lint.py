@@ -41,6 +41,9 @@ SEEDED = {
     "topic_cycle": {("topic-cycle", "rule seeded.tick")},
     "duplicate": {("duplicate", "rule cqrs.crud")},
     "schema": {("schema", "rule seeded.bad-strength")},
+    # the declarations: requirements between topics, and conflicts between answers
+    "requirement": {("requirement", "rule seeded.dead-end")},
+    "implausible": {("implausible", "rule seeded.more-steps-than-services")},
 }
 
 
@@ -80,6 +83,8 @@ def test_every_kind_of_defect_has_a_fixture() -> None:
         "unread-question",
         "visibility-cycle",
         "topic-cycle",
+        "requirement",
+        "implausible",
     }
     assert sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()) == sorted(
         [*SEEDED, "unreadable"]
