@@ -61,6 +61,7 @@ class AdvisorApp(SaveMixin, App[int]):
         self.session = Interview.from_answers_file(knowledge, answers_file)
         self.theme = DARK_THEME
         self._saved: LoadResult | None = None
+        self._persist_pending = False
 
     # -- start --------------------------------------------------------------------------------
 
@@ -112,10 +113,28 @@ class AdvisorApp(SaveMixin, App[int]):
 
     def persist(self) -> None:
         """Write the interview to the state file now; a failure is shown, never fatal."""
+        self._persist_pending = False
         try:
             self.store.save(self.session.to_state())
         except OSError as exc:
             self.notify(f"Could not save progress to {self.store.path}: {exc}", severity="error")
+
+    def persist_soon(self) -> None:
+        """Write the state file right after the next frame: the user sees the next question
+        without waiting for the disk (an ``fsync``, slow on a busy machine), and the write
+        still follows within the same turn of the event loop, or at exit."""
+        if not self._persist_pending:
+            self._persist_pending = True
+            self.call_after_refresh(self.persist_pending)
+
+    def persist_pending(self) -> None:
+        """Write a change still waiting for its frame now: before the next change is made,
+        so every answer reaches the disk on its own even when keys come faster than frames."""
+        if self._persist_pending:
+            self.persist()
+
+    def on_unmount(self) -> None:
+        self.persist_pending()  # the last change, when the app closed before a frame
 
     # -- navigation ---------------------------------------------------------------------------
 
