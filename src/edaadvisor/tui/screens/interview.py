@@ -56,7 +56,8 @@ class InterviewScreen(Screen[None]):
         evaluation = self.session.evaluate()
         self._verdicts = evaluation.verdicts
         with Horizontal(id="body"):
-            with VerticalScroll(id="question-pane"):
+            # the answer field takes the focus at once: born with the focused pane's border
+            with VerticalScroll(id="question-pane", classes="-focus-inside"):
                 yield Static(self._where(), id="where")
                 yield ProgressBar(show_eta=False, show_percentage=False, id="progress")
                 yield self._view()
@@ -73,6 +74,8 @@ class InterviewScreen(Screen[None]):
         self.query_one("#question-pane").border_title = "Interview"
         self._update_progress()
         self.query_one(QuestionView).focus_answer()
+        # part of the first frame (after an answer it follows the frame instead: a second
+        # update of the reasons while the first frames settle keeps their first height)
         self._refresh_what_if()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:

@@ -9,14 +9,25 @@ and skips the rebuild when nothing differs.
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class QuietFooter(Footer):
     """``Footer``, rebuilt only when its keys, their labels or their enabled state change."""
 
     _shown: tuple[object, ...] | None = None
+
+    def __init__(self, *, compact: bool = False) -> None:
+        super().__init__(compact=compact)
+        # the keys are known when the screen composes, so they are part of its first frame;
+        # Footer waits for the first bindings signal and adds them a frame (and a layout) later
+        self.set_reactive(Footer._bindings_ready, True)
+
+    def on_mount(self) -> None:
+        self._shown = self._keys(self.screen)
 
     def _keys(self, screen: Screen[object]) -> tuple[object, ...]:
         active = screen.active_bindings
@@ -37,3 +48,10 @@ class QuietFooter(Footer):
                 return
             self._shown = keys
         super().bindings_changed(screen)
+
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if self.compact and isinstance(widget, FooterKey):
+                # born compact: binding ``compact`` after mounting restyles every key again
+                widget.add_class("-compact", update=False)
+            yield widget

@@ -83,13 +83,12 @@ class ReasoningPanel(Vertical):
         options.append(Option(self._flags_prompt(flags), id=RED_FLAGS))
         yield OptionList(*options, id="topics")
         with VerticalScroll(id="why-scroll"):
-            yield Static("", id="why")
+            yield self._initial_why()
 
     def on_mount(self) -> None:
         self.query_one("#topics", OptionList).highlighted = 0
         if self.evaluation is not None:
             self._show_summary(self.evaluation)
-            self._show_why(self.selected_topic)
 
     @property
     def selected_topic(self) -> str:
@@ -162,12 +161,13 @@ class ReasoningPanel(Vertical):
             self._show_why(event.option.id)
 
     def _show_why(self, topic_id: str) -> None:
-        if self.evaluation is None:
-            return
+        if self.evaluation is not None:
+            self._set_why(self._why_text(self.evaluation, topic_id))
+
+    def _why_text(self, evaluation: Evaluation, topic_id: str) -> Content:
         if topic_id == RED_FLAGS:
-            self._show_red_flags(self.evaluation)
-            return
-        decision = self.evaluation.decisions[topic_id]
+            return self._red_flags_text(evaluation)
+        decision = evaluation.decisions[topic_id]
         glyph, colour, words = verdict_look(decision)
         parts = [
             Content.from_markup(
@@ -206,9 +206,9 @@ class ReasoningPanel(Vertical):
                     v=VERDICT_STYLE.get(item.verdict, ("", "", item.verdict))[2],
                 )
             )
-        self._set_why(Content("\n\n").join(parts))
+        return Content("\n\n").join(parts)
 
-    def _show_red_flags(self, evaluation: Evaluation) -> None:
+    def _red_flags_text(self, evaluation: Evaluation) -> Content:
         if not evaluation.red_flags:
             text = Content.from_markup("[b]Red flags[/b]\n\nNone of the red flags applies yet.")
         else:
@@ -225,7 +225,7 @@ class ReasoningPanel(Vertical):
                     ),
                 ]
             )
-        self._set_why(text)
+        return text
 
     def _set_why(self, text: Content) -> None:
         # Content compares its plain text only; the spans carry the verdict colours
@@ -233,3 +233,11 @@ class ReasoningPanel(Vertical):
         if key != self._why:
             self._why = key
             self.query_one("#why", Static).update(text)
+
+    def _initial_why(self) -> Static:
+        """The reasons of the first topic, built with the panel rather than updated into it."""
+        text = Content("")
+        if self.evaluation is not None:
+            text = self._why_text(self.evaluation, next(iter(self.knowledge.topics)))
+            self._why = (text.plain, tuple(text.spans))
+        return Static(text, id="why")
