@@ -326,3 +326,23 @@ def test_json_path_never_imports_the_renderers() -> None:
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == "[]"
+
+
+def test_compiled_templates_are_reused_and_never_stale(
+    reports: dict[str, Report], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The compiled template is kept in the cache folder; a corrupt entry or an edited
+    template is compiled again, never served stale."""
+    monkeypatch.setenv("EDAADVISOR_CACHE_DIR", str(tmp_path / "cache"))
+    report = reports["order-fulfilment"]
+    first = render_adr(report)
+    entries = list((tmp_path / "cache").glob("template-*.code"))
+    assert len(entries) == 1
+    assert render_adr(report) == first  # from the kept code
+    entries[0].write_bytes(b"not marshalled code")
+    assert render_adr(report) == first  # compiled again
+    own = tmp_path / "own.md.j2"
+    own.write_text("# {{ title }}\n", encoding="utf-8")
+    assert render_adr(report, template=str(own)).startswith("# ")
+    own.write_text("Title: {{ title }}\n", encoding="utf-8")
+    assert render_adr(report, template=str(own)).startswith("Title: ")

@@ -8,8 +8,10 @@ never a traceback. Undefined names are errors too, so a typo does not silently p
 
 from __future__ import annotations
 
+import sys
 import traceback
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -72,7 +74,7 @@ def render_adr(report: Report, *, template: str = "madr", number: int | None = N
 def render_source(source: str, context: dict[str, Any], label: str) -> str:
     env = _environment()
     try:
-        code = env.compile(source, name=label, filename=label)
+        code = _compiled(env, source, label)
         compiled = env.template_class.from_code(env, code, env.make_globals(None))
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError.single(
@@ -98,6 +100,59 @@ def render_source(source: str, context: dict[str, Any], label: str) -> str:
             f"rendering failed: {type(exc).__name__}: {exc}", label, line=_template_line(exc, label)
         ) from None
     return text if text.endswith("\n") else text + "\n"
+
+
+CODE_KEEP = 16
+"""Compiled templates kept in the cache folder: the shipped ones and a few of a team's own."""
+
+
+def _compiled(env: SandboxedEnvironment, source: str, label: str) -> CodeType:
+    """The template compiled to Python code, from the user's cache folder when it is there.
+
+    Compiling a template costs more than rendering it, and the same template is compiled on
+    every run; so the code is kept (marshalled, as Python keeps ``.pyc`` files) under a key of
+    everything it depends on: this file's environment, Jinja2's and Python's versions, the
+    template's name and its full text. A missing, unreadable or stale entry is compiled anew.
+    """
+    import marshal
+    import zlib
+
+    from ..core.cache import cache_dir
+
+    key = repr((1, jinja2.__version__, sys.version, label, source))
+    folder = cache_dir()
+    entry = folder / f"template-{zlib.crc32(key.encode()):08x}.code" if folder else None
+    if entry is not None:
+        try:
+            stored_key, code = marshal.loads(entry.read_bytes())
+            if stored_key == key and isinstance(code, CodeType):
+                return code
+        except (OSError, ValueError, EOFError, TypeError):
+            pass  # compiled again below, and the entry replaced
+    code = env.compile(source, name=label, filename=label)
+    if entry is not None:
+        _store(entry, marshal.dumps((key, code)))
+    return code
+
+
+def _store(entry: Path, data: bytes) -> None:
+    import os
+    import tempfile
+
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=".template-", dir=entry.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, entry)
+        finally:
+            Path(temp).unlink(missing_ok=True)
+        kept = sorted(entry.parent.glob("template-*.code"), key=lambda p: p.stat().st_mtime_ns)
+        for stale in kept[:-CODE_KEEP]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        return  # a folder we cannot write to only costs speed
 
 
 def _template_line(exc: BaseException, label: str) -> int | None:

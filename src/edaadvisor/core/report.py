@@ -149,11 +149,19 @@ def _finding_data(finding: Finding) -> dict[str, Any]:
     }
 
 
-def build_report(knowledge: Knowledge, answers_file: AnswersFile) -> Report:
-    """Evaluate ``answers_file`` against ``knowledge``, with what would change each decision."""
+def build_report(
+    knowledge: Knowledge, answers_file: AnswersFile, *, what_if: bool = True
+) -> Report:
+    """Evaluate ``answers_file`` against ``knowledge``, with what would change each decision.
+
+    ``what_if=False`` skips that search (``Report.what_if`` stays empty) for a caller that
+    prints no counterfactuals, such as ``--format text``: it is most of the work.
+    """
+    evaluation = evaluate(knowledge, answers_file.answers)
+    if not what_if:
+        return Report(knowledge, answers_file, evaluation)
     # imported here because whatif.py builds the WhatIf records defined in this module
     from .whatif import compute_what_if
 
-    evaluation = evaluate(knowledge, answers_file.answers)
-    what_if = compute_what_if(knowledge, answers_file.answers, evaluation.verdicts)
-    return Report(knowledge, answers_file, evaluation, what_if)
+    changes = compute_what_if(knowledge, answers_file.answers, evaluation.verdicts)
+    return Report(knowledge, answers_file, evaluation, changes)

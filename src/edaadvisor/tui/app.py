@@ -11,10 +11,10 @@ change is written to the state file at once, so a crash or ``ctrl+q`` loses noth
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, ClassVar
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -28,6 +28,9 @@ from .saving import SaveMixin
 from .screens.interview import InterviewScreen
 from .session import Interview
 from .state import LoadResult, StateStore
+
+if TYPE_CHECKING:
+    from ..quickargs import Options
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -51,12 +54,12 @@ class AdvisorApp(SaveMixin, App[int]):
         knowledge: Knowledge,
         answers_file: AnswersFile | None = None,
         *,
-        options: argparse.Namespace | None = None,
+        options: Options | None = None,
         store: StateStore | None = None,
     ) -> None:
         super().__init__()
         self.knowledge = knowledge
-        self.options = options if options is not None else argparse.Namespace()
+        self.options = options if options is not None else SimpleNamespace()
         self.store = store if store is not None else StateStore()
         self.session = Interview.from_answers_file(knowledge, answers_file)
         self.theme = DARK_THEME
@@ -196,7 +199,7 @@ class AdvisorApp(SaveMixin, App[int]):
         )
 
 
-def load_inputs(args: argparse.Namespace) -> tuple[Knowledge, AnswersFile | None]:
+def load_inputs(args: Options) -> tuple[Knowledge, AnswersFile | None]:
     """Knowledge and the answers file (with ``--set`` applied), loaded by the core."""
     knowledge = load_knowledge(list(getattr(args, "knowledge", None) or []))
     answers_path: Path | None = getattr(args, "answers", None)
@@ -211,7 +214,7 @@ def load_inputs(args: argparse.Namespace) -> tuple[Knowledge, AnswersFile | None
     return knowledge, answers_file
 
 
-def run_tui(args: argparse.Namespace) -> int:
+def run_tui(args: Options) -> int:
     """Open the interview; ``EdaAdvisorError`` from loading propagates to the CLI (exit 2)."""
     knowledge, answers_file = load_inputs(args)
     app = AdvisorApp(knowledge, answers_file, options=args)
