@@ -1,13 +1,17 @@
 """How fast the interview appears, and how fast the verdicts follow an answer.
 
-1. Time to the first question on screen, next to the time an empty Textual app takes to show
-   its first screen, measured side by side in the same run (alternating, so a busy machine
-   slows both alike). Each sample is a fresh process, started by this script, that reports the
-   wall-clock moment its first screen has been drawn; interpreter start-up and imports count,
-   as they do for a user. Target: ratio <= 1.5.
+1. Time to the full first screen (the question, the verdict panel's marks and the footer's
+   keys), next to the time an empty Textual app takes to show its first screen, measured side
+   by side in the same run (alternating, so a busy machine slows both alike). Each sample is a
+   fresh process, started by this script, that reports the wall-clock moment that screen has
+   been drawn; interpreter start-up and imports count, as they do for a user. Target (issue
+   13): ratio <= 1.3.
 2. Re-evaluation after an answer, for the shipped knowledge base: what the TUI does on each
    answer (validate it, drop hidden answers, run the engine and the what-if search that the
    reasoning panel shows). Target: median < 16 ms.
+3. ``enter`` on an answer to the next question painted, through Pilot (``run_test``) over a
+   run of answers that walks the shipped questions (numbers typed and choices moved to before
+   ``enter``, untimed). Targets (issue 13): median <= 25 ms, 90th percentile <= 50 ms.
 
 Usage: ``python bench/bench_tui.py [--runs N]``. Prints medians and the ratio; exits 1 when a
 target is missed, so CI can run it.
@@ -49,8 +53,9 @@ Empty().run(headless=True, size=(80, 24))
 """
 
 ADVISOR_CHILD = """
-import argparse, sys, time
+import sys, time
 from textual.widgets import Footer
+from edaadvisor.quickargs import quick_parse
 from edaadvisor.tui.app import AdvisorApp, load_inputs
 from edaadvisor.tui.widgets.question import QuestionView
 from edaadvisor.tui.widgets.reasoning import ReasoningPanel
@@ -73,7 +78,7 @@ class Probe(AdvisorApp):
                 print(time.time(), file=sys.stderr)
                 self.exit()
 
-args = argparse.Namespace(answers=None, knowledge=[], overrides=[])
+args = quick_parse([])  # what a bare `edaadvisor` reads, as cli.main does
 knowledge, answers = load_inputs(args)
 Probe(knowledge, answers, options=args).run(headless=True, size=(80, 24))
 """
@@ -254,8 +259,8 @@ def main() -> int:
     ratio = advisor / empty
     per_answer, engine = bench_reevaluation(options.rounds)
     print(f"empty Textual app, first screen:  median {empty * 1000:7.1f} ms ({options.runs} runs)")
-    print(f"edaadvisor, first question shown: median {advisor * 1000:7.1f} ms")
-    print(f"ratio: {ratio:.2f} (target <= 1.5)")
+    print(f"edaadvisor, full first screen:    median {advisor * 1000:7.1f} ms")
+    print(f"ratio: {ratio:.2f} (target <= 1.3)")
     print(f"re-evaluation after an answer:    median {per_answer * 1000:7.2f} ms (target < 16)")
     print(f"  of which the engine alone:      median {engine * 1000:7.2f} ms")
     latencies = bench_answers(options.answers)
@@ -264,7 +269,8 @@ def main() -> int:
         f"enter to the next question painted: median {median:7.1f} ms, "
         f"p90 {percentile(latencies, 0.9) * 1000:7.1f} ms ({len(latencies)} answers)"
     )
-    return 0 if ratio <= 1.5 and per_answer < 0.016 else 1
+    p90 = percentile(latencies, 0.9)
+    return 0 if ratio <= 1.3 and per_answer < 0.016 and median <= 25 and p90 <= 0.05 else 1
 
 
 if __name__ == "__main__":

@@ -39,8 +39,13 @@ class InterviewScreen(Screen[None]):
         Binding("ctrl+r", "review", "Review", id="review", priority=True),
     ]
 
+    AUTO_FOCUS = ""
+    """The answer field takes the focus on mount; Textual's auto focus would first focus the
+    question pane (restyling all of it) and then lose it to the field (restyling it again)."""
+
     def __init__(self, session: Interview) -> None:
         super().__init__()
+        self._resumed = False
         self.session = session
         self._verdicts: dict[str, str] = {}
         self._where_shown: tuple[object, ...] | None = None
@@ -77,6 +82,15 @@ class InterviewScreen(Screen[None]):
         # part of the first frame (after an answer it follows the frame instead: a second
         # update of the reasons while the first frames settle keeps their first height)
         self._refresh_what_if()
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # the first resume follows the mount, whose styles are fresh: restyling every widget of
+        # the screen again would cost about a third of the first frame (later resumes, after a
+        # theme change on another screen say, still restyle)
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # the pane holding the focus gets a brighter border; a class set only when focus moves
