@@ -122,6 +122,13 @@ class ChoiceSet(RadioSet):
         index = self._selected
         return cast(Choice, self._nodes[index]).key if index is not None else None
 
+    def watch_has_focus(self, has_focus: bool) -> None:
+        # leaving for a number question hides the set: restyling it and all its buttons for
+        # a blur nobody sees is the costliest step of such an answer; the next question with
+        # choices focuses it again, which restyles it then
+        if has_focus or self.display:
+            super().watch_has_focus(has_focus)
+
     # only the options shown take part in moving up and down (the rest are hidden)
     def action_next_button(self) -> None:
         self._move(1)
