@@ -55,7 +55,12 @@ Empty().run(headless=True, size=(80, 24))
 ADVISOR_CHILD = """
 import sys, time
 from textual.widgets import Footer
-from edaadvisor.quickargs import quick_parse
+try:
+    from edaadvisor.quickargs import quick_parse
+except ImportError:  # a checkout from before quickargs, measured for before/after figures
+    import argparse
+    def quick_parse(argv):
+        return argparse.Namespace(answers=None, knowledge=[], overrides=[])
 from edaadvisor.tui.app import AdvisorApp, load_inputs
 from edaadvisor.tui.widgets.question import QuestionView
 from edaadvisor.tui.widgets.reasoning import ReasoningPanel
@@ -170,7 +175,8 @@ async def _drive_answers(app: Any, answers: int) -> list[float]:
                 await pilot.press("ctrl+u", *str(numbers[turn % len(numbers)]))
             else:
                 choices = screen.query_one(ChoiceSet)
-                keys = choices.keys
+                # (a ChoiceSet from before issue 13 has no keys: its buttons' names are)
+                keys = getattr(choices, "keys", None) or [b.name for b in choices.children]
                 steps = keys.index(_choice(question, turn)) - (choices.highlighted_index or 0)
                 await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps))
             await pilot.pause()
