@@ -263,6 +263,10 @@ async def test_answer_that_hides_a_question_drops_its_answer(knowledge: Knowledg
         assert "compensation" not in app.session.answers
         assert "compensation" not in app.session.visible_ids()
         assert current(app) != "compensation"
+        await pilot.pause()
+        # and says so, in a notification that follows the next question's frame
+        shown = [n.message for n in app._notifications]
+        assert any("dropped: compensation" in message for message in shown), shown
     state = StateStore().load().saved
     assert state is not None and "compensation" not in state.data["answers"]
 

@@ -176,7 +176,9 @@ class InterviewScreen(Screen[None]):
             self.notify("\n".join(exc.lines), title="Not accepted", severity="error")
             return
         if dropped:
-            self.notify(
+            # a toast is a new widget to mount and lay out: it follows the next question's frame
+            self.call_after_refresh(
+                self.notify,
                 "No longer asked, so their answers were dropped: " + ", ".join(dropped),
                 title="Questions hidden",
             )
