@@ -171,7 +171,8 @@ class QuestionView(Vertical):
                 number.display = True
             if choices is not None:
                 choices.display = False
-            self._feedback("")
+            # the echo a fresh field gave for the saved answer when it mounted
+            self._feedback(Content(f"= {question.label_of(value)}") if value is not None else "")
         else:
             if choices is None:
                 choices = ChoiceSet(self._options(), self._pressed(), id="choices", compact=True)
