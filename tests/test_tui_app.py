@@ -187,6 +187,7 @@ async def test_back_next_and_dont_know(knowledge: Knowledge) -> None:
         await pilot.pause()
         assert current(app) == first
         assert app.screen.query_one("#number", Input).value == "4"
+        assert str(app.screen.query_one("#feedback").render()).startswith("= 4")  # the echo
         await pilot.press("ctrl+n", "ctrl+n")
         await pilot.pause()
         assert current(app) == third
