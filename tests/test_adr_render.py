@@ -336,3 +336,17 @@ def test_force_over_a_nygard_record_keeps_its_number(tmp_path: Path) -> None:
     proc = run_cli("--answers", order, "--template", "nygard", "--output", str(target), "--force")
     assert proc.returncode == 0, proc.stderr
     assert target.read_text().startswith("# 7. Event-driven order fulfilment\n")
+
+
+def test_an_edited_template_is_never_served_stale(
+    reports: dict[str, Report], tmp_path: Path
+) -> None:
+    """Templates are compiled once per run (in memory, never code read back from disk); an
+    edited template is compiled again."""
+    report = reports["order-fulfilment"]
+    assert render_adr(report) == render_adr(report)
+    own = tmp_path / "own.md.j2"
+    own.write_text("# {{ title }}\n", encoding="utf-8")
+    assert render_adr(report, template=str(own)).startswith("# ")
+    own.write_text("Title: {{ title }}\n", encoding="utf-8")
+    assert render_adr(report, template=str(own)).startswith("Title: ")

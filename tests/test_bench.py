@@ -46,3 +46,17 @@ def test_bench_prints_a_table_with_the_engine_rows() -> None:
         if cells[4] != "—":
             assert cells[5] == "yes" or cells[5].startswith("**no**"), row
     assert "EDAADVISOR_CACHE_DIR" in proc.stdout
+
+
+def test_the_readme_section_is_replaced_between_its_markers_only() -> None:
+    sys.path.insert(0, str(REPO / "bench"))
+    import readme
+
+    text = "intro\n<!-- bench:start -->\nold table\n<!-- bench:end -->\noutro\n"
+    assert readme.replace_section(text, "| new |\n") == (
+        "intro\n<!-- bench:start -->\n| new |\n<!-- bench:end -->\noutro\n"
+    )
+    # the real README has exactly one such section, holding one table with targets
+    section = (REPO / "README.md").read_text(encoding="utf-8").split(readme.START)[1]
+    assert section.count(readme.END) == 1
+    assert "| Measured | Median | Baseline (median, same run) |" in section.split(readme.END)[0]

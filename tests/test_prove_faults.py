@@ -328,7 +328,7 @@ TUI_DRIVER = textwrap.dedent(
 
     def replace(src, dst):
         with open(src, encoding="utf-8") as handle:
-            if kill_on and f'"{kill_on}"' in handle.read():
+            if kill_on and f'"{kill_on}":' in handle.read():  # the answer, not the position
                 os.kill(os.getpid(), signal.SIGKILL)  # temp file written, rename not done
         real_replace(src, dst)
 

@@ -186,13 +186,52 @@ async def test_back_next_and_dont_know(knowledge: Knowledge) -> None:
         await pilot.press("ctrl+b", "ctrl+b")
         await pilot.pause()
         assert current(app) == first
-        assert app.screen.query_one("#answer", Input).value == "4"
+        assert app.screen.query_one("#number", Input).value == "4"
+        assert str(app.screen.query_one("#feedback").render()).startswith("= 4")  # the echo
         await pilot.press("ctrl+n", "ctrl+n")
         await pilot.pause()
         assert current(app) == third
         assert app.session.answers == {first: 4}
         assert second in app.session.dont_know
         assert app.session.progress()[0] == 2
+
+
+async def test_answering_twenty_questions_reuses_the_same_widgets(knowledge: Knowledge) -> None:
+    """Each answer puts the next question into the widgets already on screen: remounting
+    them is what made the interview lag behind typing (issue 13)."""
+    from textual.widget import Widget
+    from textual.widgets import Footer
+
+    app = make_app(knowledge)
+    given = example_answers()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(QuestionView)
+        footer = app.screen.query_one(Footer)
+        in_view: set[Widget] = set(view.walk_children())
+        footer_keys: set[Widget] = set(footer.walk_children())
+        shown: list[str] = []
+        for turn in range(20):
+            qid = current(app)
+            shown.append(qid)
+            if turn < 10:  # ten answers forward, then ten steps back over them
+                await answer(pilot, app, given.get(qid, 1))
+            else:
+                await pilot.press("ctrl+b")
+                await pilot.pause()
+            assert app.screen.query_one(QuestionView) is view
+            in_view.update(view.walk_children())
+            footer_keys.update(footer.walk_children())
+        assert len(set(shown)) >= 8, shown  # the walk did cover many different questions
+        # every widget that ever served a question is still there: nothing was replaced, and
+        # the one number field and one choice set were each made once
+        assert in_view == set(view.walk_children())
+        assert len(view.query(Input)) == 1
+        assert len(view.query(ChoiceSet)) == 1
+        # the footer's keys are rebuilt only when one of them changes, not on every answer:
+        # the first answer turns Back and Save answers on, the walk back to the first question
+        # turns Back off again; three sets of keys in all
+        assert len(footer_keys) == 3 * len(list(footer.walk_children()))
 
 
 async def test_number_input_reads_suffixes_and_refuses_nonsense(knowledge: Knowledge) -> None:
@@ -225,6 +264,10 @@ async def test_answer_that_hides_a_question_drops_its_answer(knowledge: Knowledg
         assert "compensation" not in app.session.answers
         assert "compensation" not in app.session.visible_ids()
         assert current(app) != "compensation"
+        await pilot.pause()
+        # and says so, in a notification that follows the next question's frame
+        shown = [n.message for n in app._notifications]
+        assert any("dropped: compensation" in message for message in shown), shown
     state = StateStore().load().saved
     assert state is not None and "compensation" not in state.data["answers"]
 

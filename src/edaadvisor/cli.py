@@ -14,16 +14,20 @@ by the paths that need them, so ``--format json`` stays fast.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core.errors import EdaAdvisorError, InputError
-from .options import add_knowledge_option
+from .quickargs import quick_parse
+
+if TYPE_CHECKING:
+    import argparse
+
+    from .quickargs import Options
 
 SUBCOMMANDS: dict[str, str] = {
     "schema": "edaadvisor.cli:schema_main",
@@ -39,6 +43,10 @@ FORMATS = ("markdown", "json", "text")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # only for the command lines quickargs leaves to it
+
+    from .options import add_knowledge_option
+
     parser = argparse.ArgumentParser(
         prog="edaadvisor",
         description="Decide whether event-driven architecture fits your system, and how. "
@@ -128,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args and args[0] in SUBCOMMANDS:
             return _load(SUBCOMMANDS[args[0]])(args[1:])
-        return run(build_parser().parse_args(args))
+        return run(quick_parse(args) or build_parser().parse_args(args))
     except EdaAdvisorError as exc:
         for line in exc.lines:
             print(f"edaadvisor: error: {line}", file=sys.stderr)
@@ -147,7 +155,7 @@ def _load(target: str) -> Callable[[list[str]], int]:
     return function_
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: Options) -> int:
     if args.answers is None:
         if args.overrides or args.interactive or args.format != "markdown":
             raise InputError.single(
@@ -169,7 +177,8 @@ def run(args: argparse.Namespace) -> int:
         answers_file = apply_overrides(answers_file, args.overrides, knowledge)
     from .core.report import build_report
 
-    report = build_report(knowledge, answers_file)
+    # the text summary prints no what-if: it does not pay for the search
+    report = build_report(knowledge, answers_file, what_if=args.format != "text")
     if args.adr_dir is not None or args.single or args.supersedes is not None:
         return _write_adr_dir(args, report)
     if args.format == "json":
@@ -192,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_adr_dir(args: argparse.Namespace, report: Any) -> int:
+def _write_adr_dir(args: Options, report: Any) -> int:
     """``--adr-dir [DIR]``: the overview and topic records, in the folder's convention."""
     if args.adr_dir is None or args.format != "markdown" or args.output is not None:
         raise InputError.single(
@@ -204,7 +213,7 @@ def _write_adr_dir(args: argparse.Namespace, report: Any) -> int:
     return write_adr_dir(args, report)
 
 
-def _open_tui(args: argparse.Namespace) -> int:
+def _open_tui(args: Options) -> int:
     """Hand the parsed options to the TUI; imported here only, so other paths never load Textual."""
     tui = importlib.import_module("edaadvisor.tui.app")
     return int(tui.run_tui(args))
@@ -212,6 +221,7 @@ def _open_tui(args: argparse.Namespace) -> int:
 
 def schema_main(argv: list[str]) -> int:
     """``edaadvisor schema``: the answers file's JSON Schema, for editors."""
+    import argparse
     import json
 
     from .core.answers import json_schema
@@ -220,6 +230,8 @@ def schema_main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="edaadvisor schema", description="Print the JSON Schema of answers files."
     )
+    from .options import add_knowledge_option
+
     add_knowledge_option(parser, "include the questions of a knowledge pack")
     args = parser.parse_args(argv)
     schema = json_schema(load_knowledge(args.knowledge))

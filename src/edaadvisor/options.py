@@ -6,8 +6,11 @@ parser (an import-linter contract forbids importing ``edaadvisor.cli``).
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def add_knowledge_option(parser: argparse.ArgumentParser, help_text: str) -> None:

@@ -10,11 +10,10 @@ convention, without ever writing the same decision twice.
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError
 from ..core.files import write_file
@@ -26,6 +25,9 @@ from .records import Link, decided, overview_context, record_title, topic_contex
 from .render import adr_title, render_context
 from .text import md_escape, slugify
 
+if TYPE_CHECKING:
+    from ..quickargs import Options
+
 
 class Existing(dict[str, Any]):
     """A record of ours in the folder: ``path``, ``prov`` (provenance), ``status``,
@@ -36,7 +38,7 @@ _HEADING = re.compile(r"^# (?:\d+\. )?(.+)$", re.M)
 _PART_OF = re.compile(r"part of \[[^\]\n]*\]\(([^)\s]+)\)")
 
 
-def write_adr_dir(args: argparse.Namespace, report: Report) -> int:
+def write_adr_dir(args: Options, report: Report) -> int:
     folder, found_by = _folder(args.adr_dir)
     convention = detect(folder, found_by)
     template = args.template or convention.template

@@ -19,6 +19,7 @@ from .document import YamlDocument
 from .errors import InputError, KeyPath, Problem
 from .knowledge import Knowledge
 from .model import Question
+from .quickcheck import Unsure, plainly_valid
 from .record import Record, field
 
 if TYPE_CHECKING:
@@ -196,6 +197,14 @@ def core_schema(knowledge: Knowledge) -> dict[str, Any]:
 
 
 _VALIDATORS: dict[str, SchemaValidator] = {}
+_SCHEMAS: dict[str, dict[str, Any]] = {}
+
+
+def _schema(knowledge: Knowledge) -> dict[str, Any]:
+    schema = _SCHEMAS.get(knowledge.digest)
+    if schema is None:
+        schema = _SCHEMAS[knowledge.digest] = core_schema(knowledge)
+    return schema
 
 
 def _validator(knowledge: Knowledge) -> SchemaValidator:
@@ -260,13 +269,18 @@ def parse_answers_document(doc: YamlDocument, knowledge: Knowledge) -> AnswersFi
     elif isinstance(answers, dict):
         # null means "don't know", the same as leaving the question out
         data["answers"] = {k: v for k, v in answers.items() if v is not None}
-    validator = _validator(knowledge)
-    from pydantic_core import ValidationError
-
     try:
-        validated = validator.validate_python(data)
-    except ValidationError as exc:
-        raise InputError(_explain(exc, doc, knowledge)) from None
+        # a plainly valid file needs no pydantic-core (its import is most of a JSON run);
+        # whatever quickcheck is unsure of, pydantic-core decides and explains
+        validated = plainly_valid(_schema(knowledge), data)
+    except Unsure:
+        validator = _validator(knowledge)
+        from pydantic_core import ValidationError
+
+        try:
+            validated = validator.validate_python(data)
+        except ValidationError as exc:
+            raise InputError(_explain(exc, doc, knowledge)) from None
     answered = validated.get("answers", {})
     repeated = [
         Problem(

@@ -4,8 +4,9 @@ A knowledge folder holds YAML files (any file may carry ``questions``, ``topics`
 ``red_flags``) plus one metadata file: ``knowledge.yaml`` for the base, ``pack.yaml`` for a pack.
 Everything is checked here, once: shapes by pydantic (``schema.py``), then references between
 files (``references.py``). A broken file is reported with file, line, rule id and reason, never
-a traceback. The checked result is plain dataclasses, cached by content digest (``cache.py``),
-so pydantic is imported only when a knowledge folder is new or has changed.
+a traceback. The checked result is plain dataclasses, cached under the files' names, sizes and
+modification times (``cache.py``), so pydantic is imported only when a knowledge folder is new
+or has changed.
 """
 
 from __future__ import annotations

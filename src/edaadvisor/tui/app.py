@@ -11,10 +11,10 @@ change is written to the state file at once, so a crash or ``ctrl+q`` loses noth
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, ClassVar
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -28,6 +28,9 @@ from .saving import SaveMixin
 from .screens.interview import InterviewScreen
 from .session import Interview
 from .state import LoadResult, StateStore
+
+if TYPE_CHECKING:
+    from ..quickargs import Options
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -51,16 +54,17 @@ class AdvisorApp(SaveMixin, App[int]):
         knowledge: Knowledge,
         answers_file: AnswersFile | None = None,
         *,
-        options: argparse.Namespace | None = None,
+        options: Options | None = None,
         store: StateStore | None = None,
     ) -> None:
         super().__init__()
         self.knowledge = knowledge
-        self.options = options if options is not None else argparse.Namespace()
+        self.options = options if options is not None else SimpleNamespace()
         self.store = store if store is not None else StateStore()
         self.session = Interview.from_answers_file(knowledge, answers_file)
         self.theme = DARK_THEME
         self._saved: LoadResult | None = None
+        self._persist_pending = False
 
     # -- start --------------------------------------------------------------------------------
 
@@ -112,10 +116,28 @@ class AdvisorApp(SaveMixin, App[int]):
 
     def persist(self) -> None:
         """Write the interview to the state file now; a failure is shown, never fatal."""
+        self._persist_pending = False
         try:
             self.store.save(self.session.to_state())
         except OSError as exc:
             self.notify(f"Could not save progress to {self.store.path}: {exc}", severity="error")
+
+    def persist_soon(self) -> None:
+        """Write the state file right after the next frame: the user sees the next question
+        without waiting for the disk (an ``fsync``, slow on a busy machine), and the write
+        still follows within the same turn of the event loop, or at exit."""
+        if not self._persist_pending:
+            self._persist_pending = True
+            self.call_after_refresh(self.persist_pending)
+
+    def persist_pending(self) -> None:
+        """Write a change still waiting for its frame now: before the next change is made,
+        so every answer reaches the disk on its own even when keys come faster than frames."""
+        if self._persist_pending:
+            self.persist()
+
+    def on_unmount(self) -> None:
+        self.persist_pending()  # the last change, when the app closed before a frame
 
     # -- navigation ---------------------------------------------------------------------------
 
@@ -177,7 +199,7 @@ class AdvisorApp(SaveMixin, App[int]):
         )
 
 
-def load_inputs(args: argparse.Namespace) -> tuple[Knowledge, AnswersFile | None]:
+def load_inputs(args: Options) -> tuple[Knowledge, AnswersFile | None]:
     """Knowledge and the answers file (with ``--set`` applied), loaded by the core."""
     knowledge = load_knowledge(list(getattr(args, "knowledge", None) or []))
     answers_path: Path | None = getattr(args, "answers", None)
@@ -192,7 +214,7 @@ def load_inputs(args: argparse.Namespace) -> tuple[Knowledge, AnswersFile | None
     return knowledge, answers_file
 
 
-def run_tui(args: argparse.Namespace) -> int:
+def run_tui(args: Options) -> int:
     """Open the interview; ``EdaAdvisorError`` from loading propagates to the CLI (exit 2)."""
     knowledge, answers_file = load_inputs(args)
     app = AdvisorApp(knowledge, answers_file, options=args)

@@ -12,9 +12,9 @@ Jinja2.
 
 from __future__ import annotations
 
-import argparse
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -24,6 +24,9 @@ from ..core.errors import EdaAdvisorError
 from ..core.report import Report, build_report
 from .session import Interview
 from .state import StateStore
+
+if TYPE_CHECKING:
+    from ..quickargs import Options
 
 ANSWERS_DEFAULT = Path("edaadvisor-answers.yaml")
 ADR_FALLBACK_DIR = Path("docs/adr")
@@ -41,7 +44,7 @@ class SaveMixin(App[int]):
     """The app's save actions; needs ``session`` and ``options`` from the app."""
 
     session: Interview
-    options: argparse.Namespace
+    options: Options
     store: StateStore
 
     # -- rendering ----------------------------------------------------------------------------

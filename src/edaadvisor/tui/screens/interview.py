@@ -2,23 +2,25 @@
 
 The screen turns what the user chose into calls on the :class:`Interview` (which asks the
 core which questions are visible) and hands the new evaluation to the reasoning panel. Every
-change is persisted by the app before the next question appears.
+change is written to the state file by the app right after the frame that shows it (and at
+exit): the next question does not wait for the disk, and the write does not wait for a user.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from ...core.errors import InputError
 from ..session import Interview
+from ..widgets.footer import QuietFooter
 from ..widgets.question import QuestionView
 from ..widgets.reasoning import ReasoningPanel
 
@@ -37,22 +39,35 @@ class InterviewScreen(Screen[None]):
         Binding("ctrl+r", "review", "Review", id="review", priority=True),
     ]
 
+    AUTO_FOCUS = ""
+    """The answer field takes the focus on mount; Textual's auto focus would first focus the
+    question pane (restyling all of it) and then lose it to the field (restyling it again)."""
+
     def __init__(self, session: Interview) -> None:
         super().__init__()
+        self._resumed = False
         self.session = session
         self._verdicts: dict[str, str] = {}
+        self._where_shown: tuple[object, ...] | None = None
+        self._what_if_pending = False
 
     @property
     def advisor(self) -> AdvisorApp:
         return cast("AdvisorApp", self.app)
 
     def compose(self) -> ComposeResult:
+        # the whole screen in one go, verdicts included: the engine takes well under a
+        # millisecond, and one complete first frame costs less than a frame now and more later
+        evaluation = self.session.evaluate()
+        self._verdicts = evaluation.verdicts
         with Horizontal(id="body"):
-            with VerticalScroll(id="question-pane"):
-                yield Static(id="where")
+            # the answer field takes the focus at once: born with the focused pane's border
+            with VerticalScroll(id="question-pane", classes="-focus-inside"):
+                yield Static(self._where(), id="where")
                 yield ProgressBar(show_eta=False, show_percentage=False, id="progress")
                 yield self._view()
-            yield ReasoningPanel(self.session.knowledge, widget_id="reasoning")
+            yield ReasoningPanel(self.session.knowledge, evaluation, widget_id="reasoning")
+        yield QuietFooter(compact=True)
 
     def _view(self) -> QuestionView:
         s = self.session
@@ -64,30 +79,40 @@ class InterviewScreen(Screen[None]):
         self.query_one("#question-pane").border_title = "Interview"
         self._update_progress()
         self.query_one(QuestionView).focus_answer()
-        # the question first; the footer, the topic list (dozens of widgets), the engine's
-        # verdicts and the what-if a moment later
-        # (a timer, not call_after_refresh: that would still run before the first frame is shown)
-        self.set_timer(0.05, self._build_rest)
+        # part of the first frame (after an answer it follows the frame instead: a second
+        # update of the reasons while the first frames settle keeps their first height)
+        self._refresh_what_if()
 
-    async def _build_rest(self) -> None:
-        await self.mount(Footer(compact=True))
-        self.refresh_bindings()  # a footer mounted late shows its keys only when told
-        await self.query_one(ReasoningPanel).build()
-        self.refresh_reasoning(mark_changes=False)
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # the first resume follows the mount, whose styles are fresh: restyling every widget of
+        # the screen again would cost about a third of the first frame (later resumes, after a
+        # theme change on another screen say, still restyle)
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # the pane holding the focus gets a brighter border; a class set only when focus moves
+        # to the other pane, because a ``:focus-within`` rule restyles the whole pane (every
+        # question widget) on each focus change, and the interview changes focus on most answers
+        for pane in self.query("#question-pane, #reasoning"):
+            inside = pane in event.widget.ancestors_with_self
+            pane.set_class(inside, "-focus-inside")
 
     # -- display ------------------------------------------------------------------------------
 
     async def show_current(self) -> None:
-        """Replace the question view with the session's current question."""
-        pane = self.query_one("#question-pane", VerticalScroll)
-        await pane.remove_children(QuestionView)
-        view = self._view()
-        await pane.mount(view)
-        pane.scroll_home(animate=False)
-        # focusing the new answer also refreshes the footer (Back greys out on the first)
+        """Put the session's current question in the question view."""
+        s = self.session
+        view = self.query_one(QuestionView)
+        await view.show(s.question, s.answers.get(s.current), s.current in s.dont_know)
+        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
         view.focus_answer()
+        # Back greys out on the first question, and the footer only redraws when a key changes
+        self.refresh_bindings()
         self._update_progress()
-        self.advisor.persist()
+        self.advisor.persist_soon()
 
     async def reload(self, session: Interview) -> None:
         """Show another session (a resumed one) in place of the current."""
@@ -95,16 +120,23 @@ class InterviewScreen(Screen[None]):
         await self.show_current()
         self.refresh_reasoning(mark_changes=False)
 
-    def _update_progress(self) -> None:
+    def _where(self) -> Content:
         s = self.session
         done, visible = s.progress()
-        where = Content.from_markup(
+        return Content.from_markup(
             "[$text-muted]$section[/] · [b]$done[/b]/$n answered",
             section=s.question.section,
             n=visible,
             done=done,
         )
-        self.query_one("#where", Static).update(where)
+
+    def _update_progress(self) -> None:
+        done, visible = self.session.progress()
+        where = self._where()
+        shown = self.query_one("#where", Static)
+        if (where.plain, tuple(where.spans)) != self._where_shown:
+            self._where_shown = (where.plain, tuple(where.spans))
+            shown.update(where)
         self.query_one("#progress", ProgressBar).update(total=visible, progress=done)
 
     def refresh_reasoning(self, *, mark_changes: bool = True) -> None:
@@ -113,9 +145,18 @@ class InterviewScreen(Screen[None]):
         verdicts = evaluation.verdicts
         changed = {t for t, v in verdicts.items() if self._verdicts.get(t) != v}
         self._verdicts = verdicts
-        self.query_one(ReasoningPanel).show(
-            evaluation, changed if mark_changes else set(), self.session.what_if(evaluation)
-        )
+        self.query_one(ReasoningPanel).show(evaluation, changed if mark_changes else set())
+        # what-if searches many answer changes and feeds only the last lines of the reasons:
+        # it follows the frame that shows the verdicts, so the next question waits for no search
+        if not self._what_if_pending:
+            self._what_if_pending = True
+            self.call_after_refresh(self._refresh_what_if)
+
+    def _refresh_what_if(self) -> None:
+        self._what_if_pending = False
+        panel = self.query_one(ReasoningPanel)
+        evaluation = panel.evaluation or self.session.evaluate()
+        panel.show_what_if(self.session.what_if(evaluation))
 
     # -- answers ------------------------------------------------------------------------------
 
@@ -125,6 +166,7 @@ class InterviewScreen(Screen[None]):
         s = self.session
         if event.question_id not in s.visible_ids():
             return  # a late message from a question that has since been left
+        self.advisor.persist_pending()
         try:
             if event.dont_know:
                 dropped = s.set_dont_know(event.question_id)
@@ -133,16 +175,25 @@ class InterviewScreen(Screen[None]):
         except InputError as exc:
             self.notify("\n".join(exc.lines), title="Not accepted", severity="error")
             return
-        self.advisor.persist()
         if dropped:
-            self.notify(
+            # a toast is a new widget to mount and lay out: it follows the next question's frame
+            self.call_after_refresh(
+                self.notify,
                 "No longer asked, so their answers were dropped: " + ", ".join(dropped),
                 title="Questions hidden",
             )
-        self._update_progress()
+        following = s.next_id() if event.advance and event.question_id == s.current else None
+        if following is not None:
+            # the next question first (show_current saves the answer with the new position),
+            # then the verdicts it changed
+            s.go_to(following)
+            await self.show_current()
+        else:
+            self.advisor.persist_soon()
+            self._update_progress()
         self.refresh_reasoning()
-        if event.advance and event.question_id == s.current:
-            await self.action_next()
+        if event.advance and event.question_id == s.current and following is None:
+            self.action_review()  # the last question answered: the review is next
 
     # -- actions ------------------------------------------------------------------------------
 

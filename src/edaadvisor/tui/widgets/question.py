@@ -9,20 +9,22 @@ it is given a question and the current answer (attributes down) and posts what t
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, cast
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, RadioSet, Static
 
 from ...core.model import Question
 from ..numbers import NumberError, format_number, parse_number
+from .choices import Choice, ChoiceSet, NumberInput
+
+__all__ = ["DONT_KNOW", "ChoiceSet", "QuestionView"]
 
 DONT_KNOW = "__dont_know__"
 """The radio button name (and message value) of the "don't know" choice."""
@@ -59,56 +61,14 @@ class NumberValidator(Validator):
         return self.success()
 
 
-class ChoiceSet(RadioSet):
-    """A RadioSet where ``enter`` chooses the highlighted option *and* confirms it.
-
-    A plain RadioSet toggles on ``enter`` and stays put; in an interview ``enter`` means "this
-    one, next question", including when the highlighted option is already the saved answer.
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "confirm", "Choose", show=False),
-    ]
-
-    class Confirmed(Message):
-        def __init__(self, choice_set: ChoiceSet, value: str) -> None:
-            super().__init__()
-            self.choice_set = choice_set
-            self.value = value
-
-    class Highlighted(Message):
-        def __init__(self, choice_set: ChoiceSet, value: str) -> None:
-            super().__init__()
-            self.choice_set = choice_set
-            self.value = value
-
-    def on_mount(self) -> None:
-        # start on the saved answer rather than the first option
-        if self.pressed_index >= 0:
-            self._selected = self.pressed_index
-
-    @property
-    def highlighted_index(self) -> int | None:
-        """The option the cursor is on (which ``enter`` would choose)."""
-        return self._selected
-
-    def watch__selected(self) -> None:
-        super().watch__selected()
-        if self._selected is not None:
-            self.post_message(self.Highlighted(self, self._nodes[self._selected].name or ""))
-
-    def action_confirm(self) -> None:
-        if self._selected is None:
-            return
-        button = self._nodes[self._selected]
-        assert isinstance(button, RadioButton)
-        if not button.value:
-            button.value = True
-        self.post_message(self.Confirmed(self, button.name or ""))
-
-
 class QuestionView(Vertical):
-    """Title, help, example and the input of one question."""
+    """Title, help, example and the input of the question on screen.
+
+    One view serves the whole interview: :meth:`show` puts another question in it, updating
+    only the texts that differ and keeping one number ``Input`` and one :class:`ChoiceSet`
+    mounted (each is created the first time a question needs it). Remounting a view per
+    question costs a new subtree's styles, layout and render on every answer.
+    """
 
     class Answered(Message):
         """The user gave ``value`` (None with ``dont_know``); ``advance`` asks for the next one."""
@@ -129,45 +89,115 @@ class QuestionView(Vertical):
         self.question = question
         self.value = value
         self.dont_know = dont_know
+        self._choice_help: dict[str, str] = {}
+        self._validator = NumberValidator(question)
+        self._feedback_shown: tuple[str, bool] = ("", False)
 
     def compose(self) -> ComposeResult:
         q = self.question
         yield Static(Content(q.title), classes="question-title")
         # the answer comes before the explanation so it stays on screen at 80x24
-        yield self._input()
+        if q.type == "int":
+            yield self._number_input()
+        else:
+            yield ChoiceSet(self._options(), self._pressed(), id="choices", compact=True)
         yield Static("", id="feedback")
         yield Static(Content(reflow(q.help)), classes="question-help")
-        if q.example:
-            yield Static(Content.from_markup("[i]Example:[/i] $e", e=q.example), classes="example")
+        yield Static(self._example_text(), classes="example")
 
-    def _input(self) -> Widget:
+    def on_mount(self) -> None:
+        self._show_example()
+
+    def _number_input(self) -> Input:
+        return NumberInput(
+            value="" if self.value is None else format_number(self.value),
+            placeholder="a number: 12, 10k, 2M, 1,000,000",
+            validators=[self._validator],
+            validate_on=["changed", "submitted"],
+            id="number",
+        )
+
+    def _options(self) -> list[tuple[str, str]]:
         q = self.question
-        if q.type == "int":
-            number = Input(
-                value="" if self.value is None else format_number(self.value),
-                placeholder="a number: 12, 10k, 2M, 1,000,000",
-                validators=[NumberValidator(q)],
-                validate_on=["changed", "submitted"],
-                id="answer",
-            )
-            return number
         options: list[tuple[str, str, str]]
         if q.type == "bool":
             options = [("true", "Yes", ""), ("false", "No", "")]
         else:
             options = [(c.value, c.label, c.help) for c in q.choices]
-        current = DONT_KNOW if self.dont_know else _key(self.value)
-        buttons = [
-            RadioButton(Content(label), value=key == current, name=key)
-            for key, label, _ in [*options, (DONT_KNOW, DONT_KNOW_LABEL, "")]
-        ]
         self._choice_help = {key: help_ for key, _, help_ in options}
-        return ChoiceSet(*buttons, id="answer", compact=True)
+        return [(key, label) for key, label, _ in [*options, (DONT_KNOW, DONT_KNOW_LABEL, "")]]
+
+    def _pressed(self) -> str | None:
+        return DONT_KNOW if self.dont_know else _key(self.value)
+
+    def _example_text(self) -> Content:
+        example = self.question.example
+        return Content.from_markup("[i]Example:[/i] $e", e=example) if example else Content("")
+
+    def _show_example(self) -> None:
+        example = self.query_one(".example", Static)
+        example.display = bool(self.question.example)
+
+    async def show(self, question: Question, value: Any, dont_know: bool) -> None:
+        """Put ``question`` (answered ``value``, or ``dont_know``) in this view."""
+        previous = self.question
+        self.question, self.value, self.dont_know = question, value, dont_know
+        self._validator.question = question
+        if question.title != previous.title:
+            self.query_one(".question-title", Static).update(Content(question.title))
+        if question.help != previous.help:
+            self.query_one(".question-help", Static).update(Content(reflow(question.help)))
+        if question.example != previous.example:
+            self.query_one(".example", Static).update(self._example_text())
+            self._show_example()
+        number = self.query("#number").first(Input) if self.query("#number") else None
+        choices = self.query("#choices").first(ChoiceSet) if self.query("#choices") else None
+        if question.type == "int":
+            if number is None:
+                number = self._number_input()
+                await self.mount(number, after=0)
+            else:
+                text = "" if value is None else format_number(value)
+                # a question just shown is not judged yet (a fresh Input is not either): no
+                # validation, no "-invalid" restyle, no Changed message for the program's edit
+                validate_on, number.validate_on = number.validate_on, set()
+                try:
+                    with self.prevent(Input.Changed):
+                        number.value = text
+                finally:
+                    number.validate_on = validate_on
+                number.cursor_position = len(text)
+                number.set_class(False, "-invalid")
+                number.display = True
+            if choices is not None:
+                choices.display = False
+            # the echo a fresh field gave for the saved answer when it mounted
+            self._feedback(Content(f"= {question.label_of(value)}") if value is not None else "")
+        else:
+            if choices is None:
+                choices = ChoiceSet(self._options(), self._pressed(), id="choices", compact=True)
+                await self.mount(choices, after=0)
+            else:
+                await choices.load(self._options(), self._pressed())
+                choices.display = True
+                self._show_help_of(choices.highlighted_key)
+            if number is not None:
+                number.display = False
+
+    @property
+    def answer_widget(self) -> Widget:
+        """The input of the question on screen: the number field or the choice set."""
+        selector = "#number" if self.question.type == "int" else "#choices"
+        return self.query_one(selector)
 
     def focus_answer(self) -> None:
-        self.query_one("#answer").focus()
+        self.answer_widget.focus()
 
     def _feedback(self, text: str | Content, *, error: bool = False) -> None:
+        shown = (str(text), error)
+        if shown == self._feedback_shown:
+            return  # an unchanged text would still cost a layout pass
+        self._feedback_shown = shown
         feedback = self.query_one("#feedback", Static)
         feedback.set_class(error, "-error")
         feedback.update(text)
@@ -177,15 +207,19 @@ class QuestionView(Vertical):
     @on(ChoiceSet.Highlighted)
     def _show_choice_help(self, event: ChoiceSet.Highlighted) -> None:
         event.stop()
-        if event.value == DONT_KNOW:
+        if self.question.type != "int":  # else a late message from a question already left
+            self._show_help_of(event.value)
+
+    def _show_help_of(self, key: str | None) -> None:
+        if key == DONT_KNOW:
             self._feedback("Leave it open: the advice says what it could not decide without it.")
         else:
-            self._feedback(Content(getattr(self, "_choice_help", {}).get(event.value, "")))
+            self._feedback(Content(self._choice_help.get(key or "", "")))
 
     @on(RadioSet.Changed)
     def _chosen(self, event: RadioSet.Changed) -> None:
         event.stop()
-        self._post_choice(event.pressed.name or "", advance=False)
+        self._post_choice(cast(Choice, event.pressed).key, advance=False)
 
     @on(ChoiceSet.Confirmed)
     def _confirmed(self, event: ChoiceSet.Confirmed) -> None:
@@ -204,6 +238,8 @@ class QuestionView(Vertical):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
+        if self.question.type != "int":
+            return
         if not event.value.strip():
             self._feedback("")
             return
@@ -217,6 +253,8 @@ class QuestionView(Vertical):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if self.question.type != "int":
+            return
         try:
             value = parse_answer(self.question, event.value)
         except NumberError as exc:

@@ -8,6 +8,7 @@ user sees the consequence of what they just said.
 from __future__ import annotations
 
 from textual import on
+from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import OptionList, Static
@@ -41,36 +42,53 @@ def verdict_look(decision: Decision) -> tuple[str, str, str]:
 class ReasoningPanel(Vertical):
     """Topic list with verdict marks above; the selected topic's reasons below.
 
-    The panel starts as an empty frame and fills itself right after the first question has
-    been drawn (:meth:`build`): the question is what the user waits for, and composing the
-    topic list first would delay it.
+    Built with the screen, from the evaluation of the answers it starts with, so the first
+    frame is complete. Later evaluations touch only what they change: the rows whose verdict
+    or change mark moved, and the reasons when their text differs.
     """
 
-    def __init__(self, knowledge: Knowledge, *, widget_id: str | None = None) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        evaluation: Evaluation | None = None,
+        *,
+        widget_id: str | None = None,
+    ) -> None:
         super().__init__(id=widget_id)
         self.knowledge = knowledge
-        self.evaluation: Evaluation | None = None
+        self.evaluation = evaluation
         self.changed: set[str] = set()
         self.what_if: dict[str, list[WhatIf]] = {}
         self.border_title = "Live verdicts"
+        self._rows: dict[str, tuple[object, ...]] = {}
+        """Option id -> what its prompt shows now, to skip rows that stay the same."""
+        self._why: tuple[object, ...] | None = None
 
     @property
     def built(self) -> bool:
         return bool(self.children)
 
-    async def build(self) -> None:
-        """Mount the topic list and the reasons, then show the latest evaluation."""
-        if self.built:
-            return
-        topics = OptionList(
-            *[Option(topic.title, id=topic.id) for topic in self.knowledge.topics.values()],
-            Option("Red flags", id=RED_FLAGS),
-            id="topics",
-        )
-        await self.mount_all([topics, VerticalScroll(Static("", id="why"), id="why-scroll")])
-        topics.highlighted = 0
+    def compose(self) -> ComposeResult:
+        evaluation = self.evaluation
+        options = []
+        for topic in self.knowledge.topics.values():
+            decision = evaluation.decisions.get(topic.id) if evaluation is not None else None
+            if decision is None:
+                options.append(Option(topic.title, id=topic.id))
+            else:
+                self._rows[topic.id] = self._row_key(topic.id, decision)
+                options.append(Option(self._prompt(topic.id, decision), id=topic.id))
+        flags = len(evaluation.red_flags) if evaluation is not None else 0
+        self._rows[RED_FLAGS] = (flags,)
+        options.append(Option(self._flags_prompt(flags), id=RED_FLAGS))
+        yield OptionList(*options, id="topics")
+        with VerticalScroll(id="why-scroll"):
+            yield self._initial_why()
+
+    def on_mount(self) -> None:
+        self.query_one("#topics", OptionList).highlighted = 0
         if self.evaluation is not None:
-            self.show(self.evaluation, self.changed, self.what_if)
+            self._show_summary(self.evaluation)
 
     @property
     def selected_topic(self) -> str:
@@ -87,24 +105,44 @@ class ReasoningPanel(Vertical):
         """Display ``evaluation``; ``changed`` topics get a marker until the next answer."""
         self.evaluation = evaluation
         self.changed = changed or set()
-        self.what_if = what_if or {}
+        if what_if is not None:
+            self.what_if = what_if
         if not self.built:
-            return  # build() shows it
+            return  # compose shows it
         topics = self.query_one("#topics", OptionList)
         for index, (topic_id, decision) in enumerate(evaluation.decisions.items()):
-            topics.replace_option_prompt_at_index(index, self._prompt(topic_id, decision))
+            row = self._row_key(topic_id, decision)
+            if self._rows.get(topic_id) != row:
+                self._rows[topic_id] = row
+                topics.replace_option_prompt_at_index(index, self._prompt(topic_id, decision))
         flags = len(evaluation.red_flags)
-        topics.replace_option_prompt(
-            RED_FLAGS,
-            Content.from_markup(
-                f"[{'$text-error' if flags else '$text-muted'}]⚑[/] Red flags ($n)", n=flags
-            ),
-        )
-        recommended = sum(1 for d in evaluation.decisions.values() if d.verdict == "recommend")
-        self.border_subtitle = (
-            f"{recommended} recommended · {flags} red flag{'' if flags == 1 else 's'}"
-        )
+        if self._rows.get(RED_FLAGS) != (flags,):
+            self._rows[RED_FLAGS] = (flags,)
+            topics.replace_option_prompt(RED_FLAGS, self._flags_prompt(flags))
+        self._show_summary(evaluation)
         self._show_why(self.selected_topic)
+
+    def show_what_if(self, what_if: dict[str, list[WhatIf]]) -> None:
+        """The answer changes that would move each verdict, for the reasons below the list."""
+        self.what_if = what_if
+        if self.built:
+            self._show_why(self.selected_topic)
+
+    def _show_summary(self, evaluation: Evaluation) -> None:
+        flags = len(evaluation.red_flags)
+        recommended = sum(1 for d in evaluation.decisions.values() if d.verdict == "recommend")
+        subtitle = f"{recommended} recommended · {flags} red flag{'' if flags == 1 else 's'}"
+        if self.border_subtitle != subtitle:
+            self.border_subtitle = subtitle
+
+    def _row_key(self, topic_id: str, decision: Decision) -> tuple[object, ...]:
+        return (verdict_look(decision), decision.topic.title, topic_id in self.changed)
+
+    @staticmethod
+    def _flags_prompt(flags: int) -> Content:
+        return Content.from_markup(
+            f"[{'$text-error' if flags else '$text-muted'}]⚑[/] Red flags ($n)", n=flags
+        )
 
     def _prompt(self, topic_id: str, decision: Decision) -> Content:
         glyph, colour, _ = verdict_look(decision)
@@ -123,12 +161,13 @@ class ReasoningPanel(Vertical):
             self._show_why(event.option.id)
 
     def _show_why(self, topic_id: str) -> None:
-        if self.evaluation is None:
-            return
+        if self.evaluation is not None:
+            self._set_why(self._why_text(self.evaluation, topic_id))
+
+    def _why_text(self, evaluation: Evaluation, topic_id: str) -> Content:
         if topic_id == RED_FLAGS:
-            self._show_red_flags(self.evaluation)
-            return
-        decision = self.evaluation.decisions[topic_id]
+            return self._red_flags_text(evaluation)
+        decision = evaluation.decisions[topic_id]
         glyph, colour, words = verdict_look(decision)
         parts = [
             Content.from_markup(
@@ -167,9 +206,9 @@ class ReasoningPanel(Vertical):
                     v=VERDICT_STYLE.get(item.verdict, ("", "", item.verdict))[2],
                 )
             )
-        self.query_one("#why", Static).update(Content("\n\n").join(parts))
+        return Content("\n\n").join(parts)
 
-    def _show_red_flags(self, evaluation: Evaluation) -> None:
+    def _red_flags_text(self, evaluation: Evaluation) -> Content:
         if not evaluation.red_flags:
             text = Content.from_markup("[b]Red flags[/b]\n\nNone of the red flags applies yet.")
         else:
@@ -186,4 +225,19 @@ class ReasoningPanel(Vertical):
                     ),
                 ]
             )
-        self.query_one("#why", Static).update(text)
+        return text
+
+    def _set_why(self, text: Content) -> None:
+        # Content compares its plain text only; the spans carry the verdict colours
+        key = (text.plain, tuple(text.spans))
+        if key != self._why:
+            self._why = key
+            self.query_one("#why", Static).update(text)
+
+    def _initial_why(self) -> Static:
+        """The reasons of the first topic, built with the panel rather than updated into it."""
+        text = Content("")
+        if self.evaluation is not None:
+            text = self._why_text(self.evaluation, next(iter(self.knowledge.topics)))
+            self._why = (text.plain, tuple(text.spans))
+        return Static(text, id="why")
