@@ -342,7 +342,7 @@ TUI_DRIVER = textwrap.dedent(
         app = make_app(load_knowledge())
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.pause()
-            for value in (6, False, "eventual", 5):
+            for value in (6, 3, False, "eventual", 5):
                 await answer(pilot, app, value)
             # mid-interview, app still running: the power goes
             os.kill(os.getpid(), signal.SIGKILL)
@@ -367,10 +367,11 @@ def _interrupted_interview(tmp_path: Path, kill_on: str) -> subprocess.Completed
 @pytest.mark.parametrize(
     ("kill_on", "survivors"),
     [
-        ("", {"services": 6, "crud_only": False, "consistency": "eventual",
+        ("", {"services": 6, "teams": 3, "crud_only": False, "consistency": "eventual",
              "consistency_lag_seconds": 5}),
-        # killed while writing the 4th answer: the 3 before it are on disk, complete
-        ("consistency_lag_seconds", {"services": 6, "crud_only": False, "consistency": "eventual"}),
+        # killed while writing the 5th answer: the 4 before it are on disk, complete
+        ("consistency_lag_seconds",
+         {"services": 6, "teams": 3, "crud_only": False, "consistency": "eventual"}),
     ],
     ids=["killed-between-questions", "killed-inside-a-state-write"],
 )

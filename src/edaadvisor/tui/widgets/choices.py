@@ -1,4 +1,5 @@
-"""The answer widgets the question view keeps and reloads: a choice set and a number field.
+"""The answer widgets the question view keeps and reloads: a choice set, a number field and a
+checklist for questions whose answer is a list.
 
 :class:`ChoiceSet` is a RadioSet where ``enter`` also confirms and moves on, reloaded with one
 question's options after another; :class:`NumberInput` is an ``Input`` that leaves ``ctrl+d``
@@ -13,7 +14,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, RadioButton, RadioSet
+from textual.widgets import Input, RadioButton, RadioSet, SelectionList
+from textual.widgets.selection_list import Selection
 
 
 class NumberInput(Input, inherit_bindings=False):
@@ -160,3 +162,32 @@ class ChoiceSet(RadioSet):
                 button.value = True
             self._pressed_button = button
         self.post_message(self.Confirmed(self, button.key))
+
+
+class Checklist(SelectionList[str]):
+    """A question answered by a list (safeguards already in place): ``space`` ticks an item,
+    ``enter`` confirms the ticked ones (none is an answer too) and moves on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "confirm", "Confirm", show=False),
+    ]
+
+    class Confirmed(Message):
+        def __init__(self, checklist: Checklist, values: list[str]) -> None:
+            super().__init__()
+            self.checklist = checklist
+            self.values = values
+
+    def load(self, options: list[tuple[str, str]], ticked: list[str]) -> None:
+        """Show ``options`` (key, label) with ``ticked`` ticked, without a change message."""
+        with self.prevent(SelectionList.SelectedChanged):
+            self.clear_options()
+            self.add_options([Selection(label, key, key in ticked) for key, label in options])
+
+    def ordered(self, keys: list[str]) -> list[str]:
+        """The ticked values in the options' own order (answers files list them so)."""
+        ticked = set(self.selected)
+        return [key for key in keys if key in ticked]
+
+    def action_confirm(self) -> None:
+        self.post_message(self.Confirmed(self, list(self.selected)))

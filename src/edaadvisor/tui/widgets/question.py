@@ -18,11 +18,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, RadioSet, Static
+from textual.widgets import Input, RadioSet, SelectionList, Static
 
 from ...core.model import Question
 from ..numbers import NumberError, format_number, parse_number
-from .choices import Choice, ChoiceSet, NumberInput
+from .choices import Checklist, Choice, ChoiceSet, NumberInput
 
 __all__ = ["DONT_KNOW", "ChoiceSet", "QuestionView"]
 
@@ -99,6 +99,8 @@ class QuestionView(Vertical):
         # the answer comes before the explanation so it stays on screen at 80x24
         if q.type == "int":
             yield self._number_input()
+        elif q.type == "list":
+            yield self._checklist()
         else:
             yield ChoiceSet(self._options(), self._pressed(), id="choices", compact=True)
         yield Static("", id="feedback")
@@ -116,6 +118,17 @@ class QuestionView(Vertical):
             validate_on=["changed", "submitted"],
             id="number",
         )
+
+    def _checklist(self) -> Checklist:
+        checklist = Checklist(id="checklist", compact=True)
+        checklist.load(self._list_options(), self._ticked())
+        return checklist
+
+    def _list_options(self) -> list[tuple[str, str]]:
+        return [(c.value, c.label) for c in self.question.choices]
+
+    def _ticked(self) -> list[str]:
+        return list(self.value) if isinstance(self.value, list | tuple) else []
 
     def _options(self) -> list[tuple[str, str]]:
         q = self.question
@@ -152,7 +165,19 @@ class QuestionView(Vertical):
             self._show_example()
         number = self.query("#number").first(Input) if self.query("#number") else None
         choices = self.query("#choices").first(ChoiceSet) if self.query("#choices") else None
-        if question.type == "int":
+        checklist = self.query("#checklist").first(Checklist) if self.query("#checklist") else None
+        if checklist is not None:
+            checklist.display = question.type == "list"
+        if question.type == "list":
+            if checklist is None:
+                await self.mount(self._checklist(), after=0)
+            else:
+                checklist.load(self._list_options(), self._ticked())
+            for other in (number, choices):
+                if other is not None:
+                    other.display = False
+            self._feedback("space ticks a safeguard, enter confirms (none ticked: none in place)")
+        elif question.type == "int":
             if number is None:
                 number = self._number_input()
                 await self.mount(number, after=0)
@@ -186,8 +211,8 @@ class QuestionView(Vertical):
 
     @property
     def answer_widget(self) -> Widget:
-        """The input of the question on screen: the number field or the choice set."""
-        selector = "#number" if self.question.type == "int" else "#choices"
+        """The input of the question on screen: the number field, checklist or choice set."""
+        selector = {"int": "#number", "list": "#checklist"}.get(self.question.type, "#choices")
         return self.query_one(selector)
 
     def focus_answer(self) -> None:
@@ -232,6 +257,23 @@ class QuestionView(Vertical):
             self.post_message(self.Answered(qid, None, dont_know=True, advance=advance))
         else:
             self.post_message(self.Answered(qid, _value(self.question, key), advance=advance))
+
+    # -- lists ---------------------------------------------------------------------------------
+
+    @on(SelectionList.SelectedChanged)
+    def _ticked_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        event.stop()
+        if self.question.type == "list":
+            self.post_message(self.Answered(self.question.id, self._ticked_values(), advance=False))
+
+    @on(Checklist.Confirmed)
+    def _checklist_confirmed(self, event: Checklist.Confirmed) -> None:
+        event.stop()
+        if self.question.type == "list":
+            self.post_message(self.Answered(self.question.id, self._ticked_values(), advance=True))
+
+    def _ticked_values(self) -> list[str]:
+        return self.query_one("#checklist", Checklist).ordered(self.question.values)
 
     # -- numbers ------------------------------------------------------------------------------
 

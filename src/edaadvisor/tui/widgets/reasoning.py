@@ -33,8 +33,8 @@ RED_FLAGS = "__red_flags__"
 
 
 def verdict_look(decision: Decision) -> tuple[str, str, str]:
-    """Glyph, colour and words; "undecided" when only the fallback stands for lack of answers."""
-    if not decision.deciding and decision.unknown:
+    """Glyph, colour and words; "undecided" when the verdict stands only for lack of answers."""
+    if decision.undecided:
         return UNDECIDED
     return VERDICT_STYLE.get(decision.verdict, ("·", "$text", decision.verdict))
 
@@ -79,8 +79,9 @@ class ReasoningPanel(Vertical):
                 self._rows[topic.id] = self._row_key(topic.id, decision)
                 options.append(Option(self._prompt(topic.id, decision), id=topic.id))
         flags = len(evaluation.red_flags) if evaluation is not None else 0
-        self._rows[RED_FLAGS] = (flags,)
-        options.append(Option(self._flags_prompt(flags), id=RED_FLAGS))
+        conflicts = len(evaluation.conflicts) if evaluation is not None else 0
+        self._rows[RED_FLAGS] = (flags, conflicts)
+        options.append(Option(self._flags_prompt(flags, conflicts), id=RED_FLAGS))
         yield OptionList(*options, id="topics")
         with VerticalScroll(id="why-scroll"):
             yield self._initial_why()
@@ -115,10 +116,10 @@ class ReasoningPanel(Vertical):
             if self._rows.get(topic_id) != row:
                 self._rows[topic_id] = row
                 topics.replace_option_prompt_at_index(index, self._prompt(topic_id, decision))
-        flags = len(evaluation.red_flags)
-        if self._rows.get(RED_FLAGS) != (flags,):
-            self._rows[RED_FLAGS] = (flags,)
-            topics.replace_option_prompt(RED_FLAGS, self._flags_prompt(flags))
+        flags, conflicts = len(evaluation.red_flags), len(evaluation.conflicts)
+        if self._rows.get(RED_FLAGS) != (flags, conflicts):
+            self._rows[RED_FLAGS] = (flags, conflicts)
+            topics.replace_option_prompt(RED_FLAGS, self._flags_prompt(flags, conflicts))
         self._show_summary(evaluation)
         self._show_why(self.selected_topic)
 
@@ -139,10 +140,14 @@ class ReasoningPanel(Vertical):
         return (verdict_look(decision), decision.topic.title, topic_id in self.changed)
 
     @staticmethod
-    def _flags_prompt(flags: int) -> Content:
-        return Content.from_markup(
+    def _flags_prompt(flags: int, conflicts: int = 0) -> Content:
+        text = Content.from_markup(
             f"[{'$text-error' if flags else '$text-muted'}]⚑[/] Red flags ($n)", n=flags
         )
+        if conflicts:
+            # answers that contradict each other: shown with the flags, said in the count
+            text += Content.from_markup(" [$text-warning]· $c conflicting[/]", c=conflicts)
+        return text
 
     def _prompt(self, topic_id: str, decision: Decision) -> Content:
         glyph, colour, _ = verdict_look(decision)
@@ -191,8 +196,15 @@ class ReasoningPanel(Vertical):
         if decision.overridden:
             ids = ", ".join(f.rule.id for f in decision.overridden)
             parts.append(Content.from_markup("[$text-muted]outweighed: $ids[/]", ids=ids))
+        for assumption in decision.assumptions:
+            parts.append(
+                Content.from_markup("[$text-warning]assumed:[/] $a", a=assumption.description)
+            )
         if decision.unknown:
-            titles = ", ".join(decision.unknown[:4])
+            titles = ", ".join(
+                self.knowledge.questions[q].words if q in self.knowledge.questions else q
+                for q in decision.unknown[:4]
+            )
             more = f" and {len(decision.unknown) - 4} more" if len(decision.unknown) > 4 else ""
             parts.append(
                 Content.from_markup("[$text-muted]could change with:[/] $q", q=titles + more)
@@ -209,6 +221,21 @@ class ReasoningPanel(Vertical):
         return Content("\n\n").join(parts)
 
     def _red_flags_text(self, evaluation: Evaluation) -> Content:
+        text = self._flags_only_text(evaluation)
+        if evaluation.conflicts:
+            text = Content("\n\n").join(
+                [
+                    Content.from_markup("[b]Answers that contradict each other[/b]"),
+                    *(
+                        Content.from_markup("[$text-warning]⚠[/] $m", m=hit.message)
+                        for hit in evaluation.conflicts
+                    ),
+                    text,
+                ]
+            )
+        return text
+
+    def _flags_only_text(self, evaluation: Evaluation) -> Content:
         if not evaluation.red_flags:
             text = Content.from_markup("[b]Red flags[/b]\n\nNone of the red flags applies yet.")
         else:
