@@ -116,6 +116,8 @@ def _domain(q: Question) -> st.SearchStrategy[Any]:
         return st.booleans()
     if q.type == "enum":
         return st.sampled_from(q.values)
+    if q.type == "list":
+        return st.lists(st.sampled_from(q.values), unique=True)
     return st.sampled_from([v for v in (0, 1, 2, 3, 4, 6, 12, 1000, 10**6) if q.accepts(v)])
 
 
@@ -193,8 +195,8 @@ def test_work_is_bounded(knowledge: Knowledge, monkeypatch: Any) -> None:
     monkeypatch.setattr(module, "evaluate", counting)
     examples = _load(knowledge, sorted(EXAMPLES.glob("*.yaml")))
     compare(knowledge, examples)
-    # four very different systems: a few hundred evaluations, not 2**20 subsets per pair
-    assert calls < 1000
+    # five very different systems: a few thousand evaluations at most, not 2**20 subsets a pair
+    assert calls < 2500
     # past the budget, every difference the topic can read stands as the (sufficient) cause
     monkeypatch.setattr(module, "BUDGET", 1)
     pair = examples[:2]
@@ -234,10 +236,11 @@ def test_cli_json_is_the_library_comparison() -> None:
     assert [d["question"] for d in data["differences"]] == DISPUTED
     assert data["causes"] == ["consistency", "workflow_participants"]
     assert data["no_effect"] == ["serialization"]
+    # Carol's system has neither a consumer nor a multi-service workflow: no events either
     assert data["decisions"]["event_driven"]["verdicts"] == [
         "recommend",
         "advise_against",
-        "recommend",
+        "advise_against",
     ]
     assert {"from": 0, "to": 1, "questions": ["consistency"]} in data["decisions"]["event_driven"][
         "causes"

@@ -124,7 +124,60 @@ def _consistency(v: Any, a: Mapping[str, Any]) -> str:
         )
     lag = a.get("consistency_lag_seconds")
     delay = f"within {_count(lag, 'second', 'seconds')}" if lag is not None else "after a delay"
+    if v == "mixed":
+        return (
+            "Some operations must be atomic; the rest may catch up with a change "
+            f"{delay}."
+        )
     return f"Other services may catch up with a change {delay}; eventual consistency is acceptable."
+
+
+def _teams(v: Any, a: Mapping[str, Any]) -> str:
+    if v == 1:
+        return "One team owns and deploys every service."
+    return f"{_count(v, 'team', 'teams')} own and deploy the services independently."
+
+
+def _sync(v: Any, a: Mapping[str, Any]) -> str:
+    if v:
+        return "The caller needs the cross-service operation's final result within its request."
+    return "No caller waits for a cross-service operation to finish."
+
+
+def _size(v: Any, a: Mapping[str, Any]) -> str:
+    return f"One event's payload is typically {v:,} KiB."
+
+
+def _managed(v: Any, a: Mapping[str, Any]) -> str:
+    if v:
+        return "A managed service or a platform team would run the broker."
+    return "Nobody would run the broker for the team."
+
+
+def _temporal(v: Any, a: Mapping[str, Any]) -> str:
+    if v:
+        return "Past states must be queried as of a point in time."
+    return "Nobody queries past states as of a point in time."
+
+
+def _retention(v: Any, a: Mapping[str, Any]) -> str:
+    if v == 0:
+        return "The broker deletes events once they are consumed."
+    return f"Events stay on the broker for {_count(v, 'day', 'days')}."
+
+
+def _safeguards(v: Any, a: Mapping[str, Any]) -> str:
+    names = {
+        "outbox": "a transactional outbox",
+        "dead_letter_queue": "dead letter queues",
+        "idempotency": "idempotent consumers",
+        "schema_registry": "a schema registry",
+    }
+    held = [names.get(item, str(item)) for item in v or []]
+    if not held:
+        return "No safeguard (outbox, dead letter queues, idempotency, registry) is in place yet."
+    listed = ", ".join(held[:-1]) + (" and " if len(held) > 1 else "") + held[-1]
+    return f"Already in place: {listed}."
 
 
 def _volume(v: Any, a: Mapping[str, Any]) -> str:
@@ -192,6 +245,13 @@ def _dual_write(v: Any, a: Mapping[str, Any]) -> str:
 
 SENTENCES: dict[str, Sentence] = {
     "services": _services,
+    "teams": _teams,
+    "sync_response": _sync,
+    "event_size_kb": _size,
+    "managed_broker": _managed,
+    "temporal_queries": _temporal,
+    "retention_days": _retention,
+    "safeguards": _safeguards,
     "crud_only": _crud,
     "consistency": _consistency,
     "events_per_day": _volume,

@@ -127,7 +127,7 @@ def overview_context(
     context = _base(report, kind, "overview" if kind == "overview" else "single", verdicts, source)
     links = links or {}
     homes = flag_homes(report) if kind == "overview" else {}
-    assumed, conflicts = report_notes(report)
+    _, conflicts = report_notes(report)
     title = adr_title(report)
     rows: list[dict[str, Any]] = []
     still_open: list[dict[str, Any]] = []
@@ -174,18 +174,19 @@ def overview_context(
         open=still_open,
         not_applicable=not_applicable,
         conflicts=conflicts,
-        # what the decided verdicts lean on; each topic's own record repeats its own
-        assumptions=[
-            f"{md_escape(report.decisions[t].topic.title)}: {line}"
-            for t in report.decisions
-            if report.decisions[t].verdict in DECIDED
-            for line in assumed.get(t, [])
-        ],
+        # what the decided verdicts lean on, once per assumed answer; each topic's own record
+        # repeats its own
+        assumptions=_assumption_lines(report),
         red_flags=[_flag(report, h) for h in report.evaluation.red_flags if h.flag.id not in homes],
         possible_red_flags=[
             {
                 "title": clean(p.flag.title),
-                "unknown": ", ".join(short_label(report.knowledge, q) for q in p.unknown),
+                # the questions the flag itself reads; those of the topics it reads are
+                # listed with those topics
+                "unknown": ", ".join(
+                    short_label(report.knowledge, q)
+                    for q in ([q for q in p.unknown if q in p.flag.when.questions()] or p.unknown)
+                ),
             }
             for p in report.evaluation.possible_red_flags
         ],
@@ -343,3 +344,28 @@ def _sources(decision: Decision) -> list[str]:
     """Each source once: the deciding rules' references, then the topic's own."""
     refs = [r for f in decision.deciding for r in f.rule.references] + decision.topic.references
     return list(dict.fromkeys(reference_md(r) for r in refs))
+
+
+def _assumption_lines(report: Report) -> list[str]:
+    """``replay needed: no (assumed); otherwise event-driven architecture worth considering``:
+    one line per assumed answer, naming every decided topic whose verdict it would change."""
+    changes: dict[str, list[str]] = {}
+    for decision in report.decisions.values():
+        if decision.verdict not in DECIDED:
+            continue
+        for assumption in decision.assumptions:
+            words = VERDICT_WORDS.get(assumption.otherwise, assumption.otherwise)
+            changes.setdefault(assumption.question, []).append(
+                f"{lower_first(decision.topic.title)} {words}"
+            )
+    lines = []
+    for question, effects in changes.items():
+        value = report.evaluation.assumed.get(question)
+        label = answer_label(report.knowledge, question, value)
+        lines.append(
+            md_escape(
+                f"{short_label(report.knowledge, question)}: {label} (assumed); otherwise "
+                + ", ".join(effects)
+            )
+        )
+    return lines

@@ -210,7 +210,10 @@ def merge_answers(files: Sequence[AnswersFile], source: str = "<merged>") -> Ans
 
 
 def _key(value: Any) -> tuple[str, Any]:
-    # True == 1 in Python; a yes/no answer must never equal a count
+    # True == 1 in Python; a yes/no answer must never equal a count; a list answer (the
+    # safeguards in place) compares as the items it holds
+    if isinstance(value, list | tuple):
+        return ("list", tuple(sorted(map(str, value))))
     return (type(value).__name__, value)
 
 
@@ -219,14 +222,19 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _reads_by_topic(knowledge: Knowledge) -> dict[str, set[str]]:
-    """Topic -> every question its verdict can depend on, through the topics it tests."""
+    """Topic -> every question its verdict can depend on: through the topics its rules test and
+    the topics it requires, and through the questions that decide whether a typical answer is
+    assumed (asking ``broker_experience`` decides whether ``managed_broker`` is)."""
+    from .compiled import compiled_for
+
+    compiled = compiled_for(knowledge)
     reads: dict[str, set[str]] = {}
-    for topic in knowledge.topic_order():
-        found: set[str] = set()
-        for rule in knowledge.rules_for(topic):
-            found.update(rule.when.questions())
-            for dep in rule.when.topics():
-                found |= reads.get(dep, set())
+    for topic in knowledge.topics:
+        found = set(compiled.question_closure.get(topic, []))
+        for question_id in list(found):
+            question = knowledge.questions.get(question_id)
+            if question is not None and question.typical is not None and question.visible_when:
+                found.update(question.visible_when.questions())
         reads[topic] = found
     return reads
 

@@ -250,7 +250,8 @@ def _explain(
         summary = topic.default.summary
         strength = None
         if own_unknown and judgement.capped is None:
-            summary = f"{summary} Undecided until {_words(knowledge, own_unknown)} is known."
+            verb = "is" if len(own_unknown) == 1 else "are"
+            summary = f"{summary} Undecided until {_words(knowledge, own_unknown)} {verb} known."
     if judgement.capped is not None:
         summary = _capped_summary(
             knowledge, judgement.capped, summary if deciding else None, verdict
