@@ -21,6 +21,7 @@ from typing import Any
 
 from . import __version__
 from .core.errors import EdaAdvisorError, InputError
+from .core.terminal import echo, escape_unsafe_json, terminal_safe
 
 SUBCOMMANDS: dict[str, str] = {
     "schema": "edaadvisor.cli:schema_main",
@@ -114,7 +115,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(build_parser().parse_args(args))
     except EdaAdvisorError as exc:
         for line in exc.lines:
-            print(f"edaadvisor: error: {line}", file=sys.stderr)
+            echo(f"edaadvisor: error: {line}", sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -154,9 +155,9 @@ def run(args: argparse.Namespace) -> int:
     if args.adr_dir is not None:
         return _write_adr_dir(args, report)
     if args.format == "json":
-        text = report.to_json()
+        text = escape_unsafe_json(report.to_json())
     elif args.format == "text":
-        text = render_text(report)
+        text = terminal_safe(render_text(report))
     else:
         # imported here, not at the top: the JSON path must never pay for Jinja2
         from .adr.render import render_adr
@@ -175,7 +176,7 @@ def _write_adr_dir(args: argparse.Namespace, report: Any) -> int:
     """``--adr-dir [DIR]``: the ADR as the folder's next ``NNNN-slug.md``; prints its path."""
     from .adr.files import find_adr_dir, next_adr_path
     from .adr.render import adr_title, render_adr
-    from .core.files import write_file
+    from .core.files import os_words, write_file
 
     if args.format != "markdown" or args.output is not None:
         raise InputError.single(
@@ -183,26 +184,34 @@ def _write_adr_dir(args: argparse.Namespace, report: Any) -> int:
             f"--format {args.format}"
         )
     folder: Path | None = None if args.adr_dir is True else Path(args.adr_dir)
-    if folder is None:
-        folder = find_adr_dir(Path.cwd())
+    where = str(folder or ".")
+    try:
         if folder is None:
-            raise InputError.single(
-                "no ADR folder found from here up to the repository root (looked for "
-                ".adr-dir, docs/decisions, doc/adr, docs/adr); name one: --adr-dir DIR"
-            )
-    elif not folder.is_dir():
-        if folder.exists():
-            raise InputError.single("is not a folder", str(folder))
-        try:
+            try:
+                here = Path.cwd()
+            except FileNotFoundError:
+                raise InputError.single(
+                    "the working folder no longer exists; change to a folder that does, or "
+                    "name the ADR folder: --adr-dir DIR"
+                ) from None
+            folder = find_adr_dir(here)
+            if folder is None:
+                raise InputError.single(
+                    "no ADR folder found from here up to the repository root (looked for "
+                    ".adr-dir, docs/decisions, doc/adr, docs/adr); name one: --adr-dir DIR"
+                )
+            where = str(folder)
+        elif not folder.is_dir():
+            if folder.exists():
+                raise InputError.single("is not a folder", where)
             folder.mkdir(parents=True)  # a folder named explicitly is created, as `adr init` does
-        except OSError as exc:
-            raise InputError.single(
-                f"cannot create the folder: {exc.strerror}", str(folder)
-            ) from None
-    number, path = next_adr_path(folder, adr_title(report))
+        number, path = next_adr_path(folder, adr_title(report))
+    except OSError as exc:
+        raise InputError.single(os_words(exc, "cannot use this ADR folder"), where) from None
     text = render_adr(report, template=args.template, number=number)
+    shown = _shown_path(path)  # worked out first: once the ADR is written, nothing may fail
     write_file(path, text, force=False)
-    print(_shown_path(path))
+    echo(shown)
     return 0
 
 
@@ -210,7 +219,7 @@ def _shown_path(path: Path) -> str:
     """The written path relative to the working directory when it lies below it."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError):  # elsewhere, or the working folder was removed
         return str(path)
 
 
@@ -223,6 +232,7 @@ def _open_tui(args: argparse.Namespace) -> int:
 def apply_overrides(answers_file: Any, overrides: list[str], knowledge: Any) -> Any:
     """Answers with each ``QUESTION=VALUE`` applied, validated like the file itself."""
     from .core.answers import validate_answers
+    from .core.bounds import WORDS
     from .core.yamlsafe import parse_yaml
 
     changed = dict(answers_file.answers)
@@ -234,7 +244,11 @@ def apply_overrides(answers_file: Any, overrides: list[str], knowledge: Any) -> 
         try:
             # the same plain-data reader as answers files: no tags, bounded aliases, no crashes
             value = parse_yaml(raw, "--set").data if raw.strip() else None
-        except InputError:
+        except InputError as exc:
+            if any(WORDS in p.message for p in exc.problems):
+                raise InputError.single(
+                    f"the number is too large; {WORDS}", "--set", (key.strip(),)
+                ) from None
             value = raw
         if question is not None and question.type == "enum" and raw.strip() in question.values:
             # a choice is a word, even one YAML would read as a bool or null ("no", "off")
