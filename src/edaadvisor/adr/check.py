@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +23,14 @@ from ..core.answers import validate_answers
 from ..core.engine import evaluate
 from ..core.errors import EdaAdvisorError, InputError, Problem
 from ..core.knowledge import Knowledge, load_knowledge
+from ..core.reading import MAX_BYTES, read_limited
+from ..core.terminal import echo
 from ..core.yamlsafe import parse_yaml
 from .prose import VERDICT_WORDS
 
 _FRONT = re.compile(r"\A(?:\ufeff)?---\r?\n(.*?)\r?\n---\r?\n", re.S)
-_COMMENT = re.compile(r"<!--\s*edaadvisor provenance[^\n]*\n(.*?)-->", re.S)
+_OPENER = "<!--"
+_MARK = "edaadvisor provenance"
 
 
 class NotAnEdaAdvisorAdr(InputError):
@@ -35,21 +40,16 @@ class NotAnEdaAdvisorAdr(InputError):
 def read_provenance(path: Path) -> dict[str, Any]:
     """The ``edaadvisor:`` mapping embedded in the ADR at ``path``."""
     where = str(path)
+    # an ADR is a few kilobytes; the cap and the checks keep /dev/zero or a FIFO from hanging
+    raw = read_limited(path, limit=MAX_BYTES, what="file")
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError.single("no such file", where) from None
-    except IsADirectoryError:
-        raise InputError.single("is a folder; give ADR files", where) from None
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise InputError.single("is not UTF-8 text", where) from None
-    except OSError as exc:
-        raise InputError.single(f"cannot be read: {exc.strerror}", where) from None
-    blocks = []
+    blocks: list[tuple[str, int]] = []
     if front := _FRONT.match(text):
         blocks.append((front.group(1), 2))
-    blocks += [(m.group(1), text.count("\n", 0, m.start(1)) + 1) for m in _COMMENT.finditer(text)]
-    for block, line in blocks:
+    for block, line in chain(blocks, _comment_blocks(text)):
         try:
             # the answers files' reader, not yaml.safe_load: an ADR comes from a pull request,
             # and safe_load expands alias bombs and recurses without bound on deep nesting
@@ -78,6 +78,31 @@ def read_provenance(path: Path) -> dict[str, Any]:
         "'<!-- edaadvisor provenance' comment); only ADRs written by edaadvisor can be checked",
         where,
     )
+
+
+def _comment_blocks(text: str) -> Iterator[tuple[str, int]]:
+    """(body, first line) of each ``<!-- edaadvisor provenance ...`` comment, in one pass.
+
+    A regular expression retried from every opener is quadratic on a file of openers that
+    never close; here each character is looked at a bounded number of times.
+    """
+    pos = 0
+    line, counted = 1, 0
+    while (start := text.find(_OPENER, pos)) >= 0:
+        mark = start + len(_OPENER)
+        while mark < len(text) and text[mark].isspace():
+            mark += 1
+        if not text.startswith(_MARK, mark):
+            pos = start + len(_OPENER)
+            continue
+        body = text.find("\n", mark) + 1
+        end = text.find("-->", body) if body else -1
+        if end < 0:
+            return  # no later opener can close either
+        line += text.count("\n", counted, body)
+        counted = body
+        yield text[body:end], line
+        pos = end + 3
 
 
 def _in_provenance(problem: Problem, first_line: int, last_line: int) -> Problem:
@@ -153,19 +178,20 @@ def main(argv: list[str]) -> int:
         except EdaAdvisorError as exc:
             _errors(exc)
             if not args.knowledge and "packs" in _quiet_knowledge(path):
-                print(
+                echo(
                     f"edaadvisor check: note: {path} was written with knowledge packs; "
                     "pass them with --knowledge DIR",
-                    file=sys.stderr,
+                    sys.stderr,
                 )
             status = 2
             continue
         if drift:
-            print(f"{path}: drifted{_knowledge_note(recorded, knowledge)}")
-            print("\n".join(drift))
+            # recorded topics and verdicts are the ADR author's text: stripped like any other
+            echo(f"{path}: drifted{_knowledge_note(recorded, knowledge)}")
+            echo("\n".join(drift))
             status = max(status, 1)
         else:
-            print(f"{path}: {len(recorded['verdicts'])} verdicts still hold")
+            echo(f"{path}: {len(recorded['verdicts'])} verdicts still hold")
     return status
 
 
@@ -179,4 +205,4 @@ def _quiet_knowledge(path: Path) -> dict[str, Any]:
 
 def _errors(exc: EdaAdvisorError) -> None:
     for line in exc.lines:
-        print(f"edaadvisor check: error: {line}", file=sys.stderr)
+        echo(f"edaadvisor check: error: {line}", sys.stderr)

@@ -15,11 +15,14 @@ from pathlib import Path
 
 from .errors import EdaAdvisorError, InputError
 
+MAX_BYTES = 1024 * 1024
+"""Answers files and knowledge files are a few kilobytes; a megabyte is a mistake or an attack."""
+
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 
 def _article(what: str) -> str:
-    return "an" if what[:1] in "aeiou" else "a"
+    return "an" if what[:1].lower() in "aeiou" else "a"
 
 
 def read_limited(

@@ -16,10 +16,7 @@ import yaml
 from . import bounds
 from .document import YamlDocument
 from .errors import EdaAdvisorError, InputError, KeyPath
-from .reading import read_limited
-
-MAX_BYTES = 1024 * 1024
-"""Answers files and knowledge files are a few kilobytes; a megabyte is a mistake or an attack."""
+from .reading import MAX_BYTES, read_limited
 
 MAX_NODES = 100_000
 """Bound on nodes built, counting each alias expansion, so a billion-laughs file fails fast."""
