@@ -17,9 +17,11 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.errors import InputError
+from ..core.reading import MAX_BYTES, read_limited
 from ..core.report import Report
 from ..core.resources import templates_dir
 from .context import adr_title, build_context
+from .sandbox import BoundedSandbox, LimitExceeded, render_bounded
 from .text import md_escape, yaml_block
 
 SHIPPED = ("madr", "nygard")
@@ -32,7 +34,8 @@ class TemplateError(InputError):
 
 
 def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    # bounded in work and output size too: a template can ask for gigabytes in one line
+    env = BoundedSandbox(
         autoescape=False,  # Markdown, not HTML: people's text is escaped for Markdown instead
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -50,16 +53,15 @@ def _source(template: str) -> tuple[str, str]:
         name = f"{template}.md.j2"
         return f"templates/{name}", templates_dir().joinpath(name).read_text(encoding="utf-8")
     path = Path(template)
-    if not path.is_file():
+    if not path.exists():
         raise TemplateError.single(
             f"is neither a shipped template ({', '.join(SHIPPED)}) nor a file", template
         )
+    raw = read_limited(path, limit=MAX_BYTES, what="template", error=TemplateError)
     try:
-        return template, path.read_text(encoding="utf-8")
+        return template, raw.decode("utf-8")
     except UnicodeDecodeError:
         raise TemplateError.single("is not UTF-8 text", template) from None
-    except OSError as exc:
-        raise TemplateError.single(f"cannot be read: {exc.strerror}", template) from None
 
 
 def render_adr(report: Report, *, template: str = "madr", number: int | None = None) -> str:
@@ -78,8 +80,19 @@ def render_source(source: str, context: dict[str, Any], label: str) -> str:
         raise TemplateError.single(
             f"template syntax: {exc.message}", label, line=exc.lineno
         ) from None
+    except (RecursionError, MemoryError, SyntaxError, ValueError) as exc:
+        # Python's compiler gives up on nesting or constants past its own limits
+        raise TemplateError.single(
+            f"the template cannot be compiled: {type(exc).__name__}", label
+        ) from None
     try:
-        text = compiled.render(context)
+        text = render_bounded(compiled, context)
+    except LimitExceeded as exc:
+        raise TemplateError.single(
+            f"the template asks for too much: {exc}; an ADR template needs far less",
+            label,
+            line=_template_line(exc, label),
+        ) from None
     except SecurityError as exc:
         raise TemplateError.single(
             f"the template reached for something the sandbox forbids ({exc}); templates may only "
