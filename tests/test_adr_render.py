@@ -20,6 +20,7 @@ from edaadvisor.adr.render import TemplateError, adr_title, render_adr
 from edaadvisor.core import Knowledge, build_report, load_answers_file, load_knowledge
 from edaadvisor.core.answers import AdrMeta
 from edaadvisor.core.report import Report
+from edaadvisor.core.terminal import UNSAFE
 
 MADR_SECTIONS = [
     "Context and Problem Statement",
@@ -260,8 +261,8 @@ def test_any_project_text_keeps_front_matter_intact(text: str, deciders: list[st
     report = with_meta(_loyalty(), project=text, title=text, deciders=deciders)
     front, body = split_front_matter(render_adr(report))
     assert front["status"] == "proposed"
-    # control characters are dropped and whitespace runs become one space; nothing else changes
-    readable = [" ".join(re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", d).split()) for d in deciders]
+    # control and bidi characters are dropped and whitespace runs become one space; nothing else
+    readable = [" ".join(UNSAFE.sub("", d).split()) for d in deciders]
     assert front.get("decision-makers", []) == [name for name in readable if name]
     assert isinstance(front["edaadvisor"], dict)
     assert [t for lvl, t in headings(body) if lvl == 2] == MADR_SECTIONS

@@ -20,9 +20,10 @@ from ..core.errors import InputError
 from ..core.reading import MAX_BYTES, read_limited
 from ..core.report import Report
 from ..core.resources import templates_dir
+from ..core.terminal import terminal_safe
 from .context import adr_title, build_context
 from .sandbox import BoundedSandbox, LimitExceeded, render_bounded
-from .text import md_escape, yaml_block
+from .text import markdown_safe, md_escape, yaml_block
 
 SHIPPED = ("madr", "nygard")
 
@@ -41,6 +42,7 @@ def _environment() -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=markdown_safe,  # the one place knowledge and people's text reach the ADR
     )
     env.filters["md"] = md_escape
     env.filters["yaml"] = yaml_block
@@ -110,6 +112,7 @@ def render_source(source: str, context: dict[str, Any], label: str) -> str:
         raise TemplateError.single(
             f"rendering failed: {type(exc).__name__}: {exc}", label, line=_template_line(exc, label)
         ) from None
+    text = terminal_safe(text)  # and a template's own text cannot carry controls either
     return text if text.endswith("\n") else text + "\n"
 
 

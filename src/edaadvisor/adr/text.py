@@ -16,13 +16,28 @@ from typing import Any
 
 import yaml
 
+from ..core.terminal import UNSAFE
+
 # every ASCII punctuation character that can start Markdown syntax inline
 _INLINE = re.compile(r"([\\`*_{}\[\]<>()#!|~&\"$])")
 # line-start syntax: lists, headings, block quotes, thematic breaks, setext underlines
 _LEADING = re.compile(r"^(\d*)([-+=.)])")
 # GitHub autolinks bare URLs and www. names even when nothing marks them as links
 _AUTOLINK = re.compile(r"(?i)(://|www\.|@)")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = UNSAFE  # C0 but tab and newline, DEL, C1 and bidi controls: the terminal's set
+# raw HTML in knowledge text (which is Markdown on purpose): "<script", "</", "<!", "<?"
+_RAW_HTML = re.compile(r"(?<!\\)<(?=[A-Za-z/!?])")
+
+
+def markdown_safe(value: object) -> object:
+    """What every ``{{ expression }}`` of an ADR template prints: no controls, no raw HTML.
+
+    People's text arrives already escaped by ``md_escape`` (its ``<`` is ``\\<``); knowledge
+    text is Markdown the packs write, so it keeps its emphasis and code but not its tags.
+    """
+    if not isinstance(value, str):
+        return value
+    return _RAW_HTML.sub("&lt;", _CONTROL.sub("", value))
 
 
 def md_escape(value: object) -> str:

@@ -149,7 +149,9 @@ for _recursive in (AllOfSpec, AnyOfSpec, NotSpec):
 class ReferenceSpec(_Spec):
     section: Text | None = None
     title: Text | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https://")] | None = None
+    # http(s) only, and nothing that could close the Markdown link it becomes: a pack's
+    # "https://x)[a](javascript:..." must not turn into a second link
+    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s()<>\[\]\"'`\\]+$")] | None = None
 
     @model_validator(mode="after")
     def _something_to_cite(self) -> ReferenceSpec:
