@@ -23,6 +23,7 @@ from textual.screen import ModalScreen, Screen
 from ..core.answers import AnswersFile, load_answers_file
 from ..core.errors import EdaAdvisorError
 from ..core.knowledge import Knowledge, load_knowledge
+from ..core.terminal import terminal_safe
 from .commands import QuestionCommands
 from .saving import SaveMixin
 from .screens.interview import InterviewScreen
@@ -61,15 +62,33 @@ class AdvisorApp(SaveMixin, App[int]):
         self.session = Interview.from_answers_file(knowledge, answers_file)
         self.theme = DARK_THEME
         self._saved: LoadResult | None = None
+        self._saving = True
 
     # -- start --------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.push_screen(InterviewScreen(self.session))
+        if not self.store.lock():
+            # another interview owns the state file: reading it would offer its answers, and
+            # writing it would overwrite them on every keystroke
+            self._saving = False
+            self.notify(
+                terminal_safe(
+                    f"Another edaadvisor interview is open and saving to {self.store.path}. "
+                    "This one will not save its progress there; save answers with ctrl+s."
+                ),
+                title="Interview already open",
+                severity="warning",
+                timeout=15,
+            )
+            return
         self._saved = self.store.load()
         if self._saved.message:
             self.notify(
-                self._saved.message, title="Saved interview", severity="warning", timeout=12
+                terminal_safe(self._saved.message),
+                title="Saved interview",
+                severity="warning",
+                timeout=12,
             )
         saved = self._saved.saved
         if saved is not None and (saved.answer_count or saved.data.get("dont_know")):
@@ -82,14 +101,20 @@ class AdvisorApp(SaveMixin, App[int]):
             self.push_screen(
                 ConfirmScreen(
                     "Resume?",
-                    f"An interview saved {when} ({saved.answer_count} answers{started}) "
-                    f"was not finished. Resume it{instead}?",
+                    # the saved file's text is anyone's: no escapes reach the terminal
+                    terminal_safe(
+                        f"An interview saved {when} ({saved.answer_count} answers{started}) "
+                        f"was not finished. Resume it{instead}?"
+                    ),
                     "Resume",
                     "Start over",
                     default=True,
                 ),
                 callback=self._resume,
             )
+
+    def on_unmount(self) -> None:
+        self.store.unlock()
 
     async def _resume(self, resume: bool | None) -> None:
         saved = self._saved.saved if self._saved else None
@@ -112,6 +137,8 @@ class AdvisorApp(SaveMixin, App[int]):
 
     def persist(self) -> None:
         """Write the interview to the state file now; a failure is shown, never fatal."""
+        if not self._saving:
+            return
         try:
             self.store.save(self.session.to_state())
         except OSError as exc:
