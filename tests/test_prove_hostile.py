@@ -206,6 +206,16 @@ def test_names_too_long_for_the_file_system_are_one_message(tmp_path: Path) -> N
     long = "x" * 300
     refused(bounded("-a", str(ORDER), "-o", str(tmp_path / long)), "too long")
     refused(bounded("-a", str(ORDER), "--adr-dir", str(tmp_path / long)), "too long")
+    # and wherever else a path is taken: every one is a message, none a traceback
+    for args in (
+        ["-a", str(ORDER), "--template", long],
+        ["-a", str(ORDER), "-k", long],
+        ["-a", long],
+        ["check", long],
+        ["kb", "lint", long],
+        ["kb", "diff", long, long, "--answers", long],
+    ):
+        refused(bounded(*args, cwd=tmp_path), prefix="edaadvisor")
     assert list(tmp_path.iterdir()) == []
 
 

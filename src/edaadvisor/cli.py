@@ -123,6 +123,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader went away (``| head``); nothing left to say to it
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        # a path the system refuses where no reader expected it (a name too long, a folder
+        # we may not list): still one message, exit 2, as for any input we cannot use
+        from .core.files import os_words
+
+        where = f"{exc.filename}: " if exc.filename else ""
+        echo(f"edaadvisor: error: {where}{os_words(exc, 'cannot use this path')}", sys.stderr)
+        return 2
 
 
 def _load(target: str) -> Callable[[list[str]], int]:
