@@ -396,6 +396,27 @@ async def test_the_tui_says_when_another_interview_holds_the_state_file(
     other.unlock()
 
 
+async def test_the_resume_dialog_shows_no_terminal_controls(
+    knowledge: Any, tmp_path: Path
+) -> None:
+    from edaadvisor.tui.app import AdvisorApp
+    from edaadvisor.tui.screens.dialogs import ConfirmScreen
+    from edaadvisor.tui.state import StateStore
+
+    hostile = f"\x1b]2;pane title\x07answers{ESCAPES}.yaml"
+    StateStore(tmp_path).save({"source": hostile, "project": hostile, "answers": {"services": 3}})
+    app = AdvisorApp(knowledge, None, store=StateStore(tmp_path))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ConfirmScreen)
+        assert "answers" in dialog.text and not UNSAFE.search(dialog.text)
+        app.notify(hostile, title=hostile)
+        assert all(
+            not UNSAFE.search(n.message + n.title) for n in app._notifications
+        )
+
+
 @pytest.mark.parametrize("special", ["fifo", "dev-zero"])
 def test_a_state_file_that_is_not_a_file_is_set_aside(tmp_path: Path, special: str) -> None:
     from edaadvisor.tui.state import StateStore

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from ..core.answers import AnswersFile, load_answers_file
@@ -73,10 +74,8 @@ class AdvisorApp(SaveMixin, App[int]):
             # writing it would overwrite them on every keystroke
             self._saving = False
             self.notify(
-                terminal_safe(
-                    f"Another edaadvisor interview is open and saving to {self.store.path}. "
-                    "This one will not save its progress there; save answers with ctrl+s."
-                ),
+                f"Another edaadvisor interview is open and saving to {self.store.path}. "
+                "This one will not save its progress there; save answers with ctrl+s.",
                 title="Interview already open",
                 severity="warning",
                 timeout=15,
@@ -85,7 +84,7 @@ class AdvisorApp(SaveMixin, App[int]):
         self._saved = self.store.load()
         if self._saved.message:
             self.notify(
-                terminal_safe(self._saved.message),
+                self._saved.message,
                 title="Saved interview",
                 severity="warning",
                 timeout=12,
@@ -101,17 +100,32 @@ class AdvisorApp(SaveMixin, App[int]):
             self.push_screen(
                 ConfirmScreen(
                     "Resume?",
-                    # the saved file's text is anyone's: no escapes reach the terminal
-                    terminal_safe(
-                        f"An interview saved {when} ({saved.answer_count} answers{started}) "
-                        f"was not finished. Resume it{instead}?"
-                    ),
+                    f"An interview saved {when} ({saved.answer_count} answers{started}) "
+                    f"was not finished. Resume it{instead}?",
                     "Resume",
                     "Start over",
                     default=True,
                 ),
                 callback=self._resume,
             )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification: file names and people's words in it lose terminal controls."""
+        super().notify(
+            terminal_safe(message),
+            title=terminal_safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
 
     def on_unmount(self) -> None:
         self.store.unlock()

@@ -22,7 +22,6 @@ from textual.app import App
 from ..core.answers import dump_answers, parse_answers_text
 from ..core.errors import EdaAdvisorError
 from ..core.report import Report, build_report
-from ..core.terminal import terminal_safe
 from .session import Interview
 from .state import StateStore
 
@@ -136,9 +135,7 @@ class SaveMixin(App[int]):
             # what --answers would say about this file, before it exists: never save one it refuses
             parse_answers_text(text, str(chosen), self.session.knowledge)
         except EdaAdvisorError as exc:
-            self.notify(
-                terminal_safe("\n".join(exc.lines)), title="Not saved", severity="error"
-            )
+            self.notify("\n".join(exc.lines), title="Not saved", severity="error")
             return
         if await self.write_safely(chosen, text, "answers file"):
             # everything is in the user's own file now: the next start need not offer a
