@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES, run_cli
 from edaadvisor.cli import main
-from mutation import mutated_text
+from mutation import HOSTILE_SNIPPETS, mutated_text
 
 FUZZ_EXAMPLES = int(os.environ.get("EDAADVISOR_FUZZ_EXAMPLES", "0") or 0)
 settings.register_profile("edaadvisor-cli-long", max_examples=max(FUZZ_EXAMPLES, 1), deadline=None)
@@ -366,6 +366,7 @@ def test_bad_input_in_a_real_process(tmp_path: Path, case: tuple[Any, ...]) -> N
 
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.yaml"))]
 SNIPPETS = [
+    *HOSTILE_SNIPPETS,
     "",
     "-1",
     "0",

@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from conftest import EXAMPLES, REPO, run_cli
 from edaadvisor.cli import main
 from edaadvisor.core.terminal import UNSAFE
-from mutation import mutated_text
+from mutation import HOSTILE_SNIPPETS, mutated_text
 
 FUZZ_EXAMPLES = int(os.environ.get("EDAADVISOR_FUZZ_EXAMPLES", "0") or 0)
 settings.register_profile(
@@ -147,17 +147,8 @@ SNIPPETS = [
     "id: orch.small-simple-workflow",
     "topic: nowhere",
     "verdict: maybe",
-    # numbers no reader may convert or print: past 18 digits, in every base YAML 1.1 knows
-    "0x" + "f" * 5000,
-    "0b" + "1" * 5000,
-    "0o" + "7" * 2000,
-    "1" + ":59" * 2000,
-    "-" + "9" * 40,
     "{answer: services, ge: " + "9" * 30 + "}",
-    # terminal controls: ESC, a C1 CSI, a bidi override, in quoted scalars
-    '"\\e]0;pwned\\a\\e[31mred"',
-    '"\\x9b2J"',
-    '"\\u202eevil"',
+    *HOSTILE_SNIPPETS,
 ]
 
 
