@@ -212,7 +212,12 @@ def _write_adr_dir(args: argparse.Namespace, report: Any) -> int:
         elif not folder.is_dir():
             if folder.exists():
                 raise InputError.single("is not a folder", where)
-            folder.mkdir(parents=True)  # a folder named explicitly is created, as `adr init` does
+            try:
+                folder.mkdir(parents=True)  # named explicitly: created, as `adr init` does
+            except OSError as exc:
+                raise InputError.single(
+                    os_words(exc, "cannot create the folder"), where
+                ) from None
         number, path = next_adr_path(folder, adr_title(report))
     except OSError as exc:
         raise InputError.single(os_words(exc, "cannot use this ADR folder"), where) from None

@@ -125,7 +125,7 @@ class StateStore:
         except OSError as exc:
             return f"The saved interview {self.path} is unreadable ({reason}) and stays: {exc}"
         return (
-            f"The saved interview could not be read ({reason}); "
+            f"The saved interview {self.path} could not be read ({reason}); "
             f"it was set aside as {aside} and a new interview starts."
         )
 
