@@ -184,7 +184,7 @@ def _write_adr_dir(args: argparse.Namespace, report: Any) -> int:
     """``--adr-dir [DIR]``: the ADR as the folder's next ``NNNN-slug.md``; prints its path."""
     from .adr.files import find_adr_dir, next_adr_path
     from .adr.render import adr_title, render_adr
-    from .core.files import os_words, write_file
+    from .core.files import write_file
 
     if args.format != "markdown" or args.output is not None:
         raise InputError.single(
@@ -192,35 +192,23 @@ def _write_adr_dir(args: argparse.Namespace, report: Any) -> int:
             f"--format {args.format}"
         )
     folder: Path | None = None if args.adr_dir is True else Path(args.adr_dir)
-    where = str(folder or ".")
-    try:
+    if folder is None:
+        folder = find_adr_dir(Path.cwd())
         if folder is None:
-            try:
-                here = Path.cwd()
-            except FileNotFoundError:
-                raise InputError.single(
-                    "the working folder no longer exists; change to a folder that does, or "
-                    "name the ADR folder: --adr-dir DIR"
-                ) from None
-            folder = find_adr_dir(here)
-            if folder is None:
-                raise InputError.single(
-                    "no ADR folder found from here up to the repository root (looked for "
-                    ".adr-dir, docs/decisions, doc/adr, docs/adr); name one: --adr-dir DIR"
-                )
-            where = str(folder)
-        elif not folder.is_dir():
-            if folder.exists():
-                raise InputError.single("is not a folder", where)
-            try:
-                folder.mkdir(parents=True)  # named explicitly: created, as `adr init` does
-            except OSError as exc:
-                raise InputError.single(
-                    os_words(exc, "cannot create the folder"), where
-                ) from None
-        number, path = next_adr_path(folder, adr_title(report))
-    except OSError as exc:
-        raise InputError.single(os_words(exc, "cannot use this ADR folder"), where) from None
+            raise InputError.single(
+                "no ADR folder found from here up to the repository root (looked for "
+                ".adr-dir, docs/decisions, doc/adr, docs/adr); name one: --adr-dir DIR"
+            )
+    elif not folder.is_dir():
+        if folder.exists():
+            raise InputError.single("is not a folder", str(folder))
+        try:
+            folder.mkdir(parents=True)  # a folder named explicitly is created, as `adr init` does
+        except OSError as exc:
+            raise InputError.single(
+                f"cannot create the folder: {exc.strerror}", str(folder)
+            ) from None
+    number, path = next_adr_path(folder, adr_title(report))
     text = render_adr(report, template=args.template, number=number)
     shown = _shown_path(path)  # worked out first: once the ADR is written, nothing may fail
     write_file(path, text, force=False)
