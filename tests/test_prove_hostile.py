@@ -468,13 +468,29 @@ def test_a_crafted_cache_entry_runs_nothing(tmp_path: Path) -> None:
     assert not marker.exists()
 
 
-def test_a_cache_folder_others_can_write_is_not_used(tmp_path: Path) -> None:
+def test_a_cache_folder_others_can_write_is_never_read(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    cache.mkdir()
+    env = {"EDAADVISOR_CACHE_DIR": str(cache)}
+    first = bounded("-a", str(ORDER), "-f", "json", env=env)
+    (entry,) = cache.iterdir()
+    # someone else's words in our entry: served only if the folder were trusted
+    entry.write_text(entry.read_text().replace("Event-driven architecture", "Planted"))
     cache.chmod(0o777)
+    proc = bounded("-a", str(ORDER), "-f", "json", env=env)
+    assert proc.returncode == 0 and proc.stdout == first.stdout, proc.stderr
+    assert "Planted" not in proc.stdout
+    assert stat.S_IMODE(cache.stat().st_mode) & 0o022 == 0, "our own folder is tightened"
+    assert "Planted" not in next(cache.iterdir()).read_text(), "and its entries dropped"
+
+
+@pytest.mark.skipif(not ROOT, reason="needs a folder owned by another user")
+def test_a_cache_folder_owned_by_someone_else_is_not_used(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir(mode=0o755)
+    os.chown(cache, 65534, 65534)
     proc = bounded("-a", str(ORDER), "-f", "json", env={"EDAADVISOR_CACHE_DIR": str(cache)})
     assert proc.returncode == 0, proc.stderr
-    assert list(cache.iterdir()) == [], "nothing read from or written to a shared folder"
+    assert list(cache.iterdir()) == [], "nothing read from or written to a stranger's folder"
 
 
 # --- terminal escapes: stripped on the way to the terminal, escaped once in Markdown ----------

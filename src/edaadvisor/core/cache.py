@@ -101,6 +101,21 @@ def _trusted(folder: Path) -> bool:
     )
 
 
+def _tighten(folder: Path) -> bool:
+    """Our own folder made group- or world-writable (an old version, a loose umask): take
+    the write bits away, then drop every entry, since anyone could have written them."""
+    try:
+        info = os.stat(folder)
+        if not hasattr(os, "getuid") or info.st_uid != os.getuid():
+            return False
+        os.chmod(folder, stat.S_IMODE(info.st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
+        for entry in folder.glob("knowledge-*"):
+            entry.unlink(missing_ok=True)
+    except OSError:
+        return False
+    return _trusted(folder)
+
+
 def load(key: Signature) -> Knowledge | None:
     folder = cache_dir()
     if folder is None or not _trusted(folder):
@@ -139,7 +154,7 @@ def store(key: Signature, knowledge: Knowledge) -> None:
         import tempfile
 
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not _trusted(folder):
+        if not _trusted(folder) and not _tighten(folder):
             return
         fd, temp = tempfile.mkstemp(prefix=".knowledge-", dir=folder)
         try:
