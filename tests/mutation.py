@@ -10,6 +10,20 @@ from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
+HOSTILE_SNIPPETS = [
+    # numbers no reader may convert or print: past 18 digits, in every base YAML 1.1 knows
+    "0x" + "f" * 5000,
+    "0b" + "1" * 5000,
+    "0o" + "7" * 2000,
+    "1" + ":59" * 2000,
+    "-" + "9" * 40,
+    # terminal controls: ESC (an OSC title and a colour), a C1 CSI, bidi overrides
+    '"\\e]0;pwned\\a\\e[31mred"',
+    '"\\x9b2J"',
+    '"\\u202eevil\\u2066"',
+]
+"""Values every fuzzer mixes in: the hostile input of issue 11."""
+
 
 @st.composite
 def mutated_text(

@@ -325,7 +325,7 @@ def test_peoples_text_cannot_drive_the_terminal(tmp_path: Path) -> None:
         result = run_cli("compare", str(hostile), str(FILES[1]), "--format", fmt)
         assert result.returncode == 1, result.stderr
         assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
-        shown = {"text": "Mal[2Jlory", "markdown": "Mal\\[2Jlory", "json": "Mal\\u001b[2Jlory"}
+        shown = {"text": "Mal[2Jlory", "markdown": "Mal \\[2Jlory", "json": "Mal\\u001b[2Jlory"}
         assert shown[fmt] in result.stdout
     data = json.loads(run_cli("compare", str(hostile), str(FILES[1]), "-f", "json").stdout)
     assert data["participants"][0]["label"] == "Mal\x1b[2Jlory\u202e"  # nothing lost in JSON

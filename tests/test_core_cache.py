@@ -65,8 +65,8 @@ def test_editing_a_pack_under_a_warm_cache_changes_the_advice(
 
 def test_a_corrupt_cache_entry_is_rebuilt_not_trusted(cache: dict[str, str]) -> None:
     first = run_cli("-a", str(LOYALTY), "-f", "json", env=cache)
-    for entry in Path(cache["EDAADVISOR_CACHE_DIR"]).glob("knowledge-*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    for entry in Path(cache["EDAADVISOR_CACHE_DIR"]).glob("knowledge-*.json"):
+        entry.write_bytes(b"not json")
     again = run_cli("-a", str(LOYALTY), "-f", "json", env=cache)
     assert again.returncode == 0 and again.stdout == first.stdout, again.stderr
 

@@ -34,7 +34,8 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLES, REPO, run_cli
 from edaadvisor.cli import main
-from mutation import mutated_text
+from edaadvisor.core.terminal import UNSAFE
+from mutation import HOSTILE_SNIPPETS, mutated_text
 
 FUZZ_EXAMPLES = int(os.environ.get("EDAADVISOR_FUZZ_EXAMPLES", "0") or 0)
 settings.register_profile(
@@ -79,6 +80,7 @@ def assert_plain_errors(err: str) -> None:
         assert line.startswith(PREFIXES), f"not one of our error lines: {line!r}\n{err}"
         # a raw control character from a fuzzed key would break the line or drive the terminal
         assert line.isprintable(), f"unprintable character in {line!r}"
+        assert not UNSAFE.search(line), f"terminal control in {line!r}"
 
 
 # --- mutation machinery ---------------------------------------------------------------------
@@ -145,6 +147,8 @@ SNIPPETS = [
     "id: orch.small-simple-workflow",
     "topic: nowhere",
     "verdict: maybe",
+    "{answer: services, ge: " + "9" * 30 + "}",
+    *HOSTILE_SNIPPETS,
 ]
 
 
@@ -165,7 +169,19 @@ PACK_META = POLICY["pack.yaml"]
 IDS = st.sampled_from(
     ["event_driven", "saga", "services", "broker", "x", "orch.small-simple-workflow"]
 )
-SCALARS = st.none() | st.booleans() | st.integers(-5, 10**6) | st.text(max_size=12) | IDS
+HOSTILE_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8") | st.sampled_from("\x1b\x9b\u202e\u2066\x07\r"),
+    max_size=12,
+)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 10**6)
+    | st.integers(-(10**40), 10**40)
+    | st.text(max_size=12)
+    | HOSTILE_TEXT
+    | IDS
+)
 VALUES = st.recursive(
     SCALARS,
     lambda inner: (
@@ -245,9 +261,13 @@ def pack_files(draw: st.DrawFn) -> dict[str, bytes]:
         files["pack.yaml"] = draw(RANDOM_FILE)
     for n in range(draw(st.integers(1, 3))):
         origin = draw(
-            st.sampled_from(["policy", "shipped", "random", "policy-mutated", "data", "data"])
+            st.sampled_from(
+                ["policy", "shipped", "random", "policy-mutated", "data", "data", "special"]
+            )
         )
-        if origin == "random":
+        if origin == "special":
+            content = draw(st.sampled_from(SPECIAL_FILES))
+        elif origin == "random":
             content = draw(RANDOM_FILE)
         elif origin == "data":
             content = draw(data_mutated())
@@ -263,11 +283,20 @@ def pack_files(draw: st.DrawFn) -> dict[str, bytes]:
     return files
 
 
+SPECIAL_FILES = [b"<fifo>", b"<link:/dev/zero>", b"<link:.>", b"<link:/>", b"<link:part0.yaml>"]
+"""Markers ``write_pack`` turns into a FIFO or a symbolic link instead of a file."""
+
+
 def write_pack(folder: Path, files: dict[str, bytes]) -> Path:
     for name, content in files.items():
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        if content == b"<fifo>":
+            os.mkfifo(target)
+        elif content.startswith(b"<link:"):
+            target.symlink_to(content[6:-1].decode())
+        else:
+            target.write_bytes(content)
     return folder
 
 

@@ -51,6 +51,11 @@ async def steady(pilot: Pilot[Any]) -> None:
             break
         await pilot.pause(0.02)
     await pilot.pause()
+    if interview is not None:
+        # the late footer shrinks the question pane; on a busy machine the focused answer's
+        # scroll-into-view can land before that relayout and leave the pane scrolled a line
+        interview.query_one("#question-pane").scroll_home(animate=False)
+        await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False

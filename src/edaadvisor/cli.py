@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .core.errors import EdaAdvisorError, InputError
+from .core.terminal import echo, escape_unsafe_json, terminal_safe
 from .quickargs import quick_parse
 
 if TYPE_CHECKING:
@@ -139,7 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(quick_parse(args) or build_parser().parse_args(args))
     except EdaAdvisorError as exc:
         for line in exc.lines:
-            print(f"edaadvisor: error: {line}", file=sys.stderr)
+            echo(f"edaadvisor: error: {line}", sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -147,6 +148,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the reader went away (``| head``); nothing left to say to it
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        # a path the system refuses where no reader expected it (a name too long, a folder
+        # we may not list): still one message, exit 2, as for any input we cannot use
+        from .core.files import os_words
+
+        where = f"{exc.filename}: " if exc.filename else ""
+        echo(f"edaadvisor: error: {where}{os_words(exc, 'cannot use this path')}", sys.stderr)
+        return 2
 
 
 def _load(target: str) -> Callable[[list[str]], int]:
@@ -182,11 +191,11 @@ def run(args: Options) -> int:
     if args.adr_dir is not None or args.single or args.supersedes is not None:
         return _write_adr_dir(args, report)
     if args.format == "json":
-        text = report.to_json()
+        text = escape_unsafe_json(report.to_json())
     elif args.format == "text":
         from .textreport import render_text
 
-        text = render_text(report)
+        text = terminal_safe(render_text(report))
     else:
         # imported here, not at the top: the JSON path must never pay for Jinja2
         from .adr.write import render_single

@@ -18,7 +18,7 @@ from typing import Any
 
 from .core.compare import Comparison, TopicDispute, compare, merge_answers
 from .core.errors import EdaAdvisorError, InputError
-from .core.terminal import printable
+from .core.terminal import escape_unsafe_json, terminal_safe
 from .options import add_knowledge_option
 
 FORMATS = ("text", "markdown", "json")
@@ -70,15 +70,17 @@ def main(argv: list[str]) -> int:
         write_file(args.merge, dump_answers(merged), force=args.force)
         kept, disputed = len(merged.answers), len(comparison.differences)
         print(
-            printable(f"{args.merge}: {kept} agreed answers kept, {disputed} disputed left open"),
+            terminal_safe(
+                f"{args.merge}: {kept} agreed answers kept, {disputed} disputed left open"
+            ),
             file=sys.stderr,
         )
     if args.format == "json":
         text = json.dumps(comparison.to_data(), indent=2, ensure_ascii=False) + "\n"
-        sys.stdout.write(printable(text, json=True))
+        sys.stdout.write(escape_unsafe_json(text))
     else:
         render = render_markdown if args.format == "markdown" else render_text
-        sys.stdout.write(printable(render(comparison)))
+        sys.stdout.write(terminal_safe(render(comparison)))
     return 0 if comparison.agree else 1
 
 

@@ -29,6 +29,7 @@ from ..core.engine import Evaluation, evaluate
 from ..core.errors import EdaAdvisorError, InputError, Problem
 from ..core.knowledge import Knowledge, load_knowledge
 from ..core.model import CAUTION_RANK
+from ..core.terminal import echo
 from ..core.yamlsafe import parse_yaml
 from ..options import add_knowledge_option
 from .context import answers_source, repository_root
@@ -296,7 +297,7 @@ def main(argv: list[str]) -> int:
     if not args.adrs:
         found = locate(Path.cwd())
         if found is None:
-            print(
+            echo(
                 "edaadvisor check: no ADR folder here (.adr-dir, docs/decisions, doc/adr, "
                 "docs/adr); nothing to check"
             )
@@ -317,7 +318,7 @@ def main(argv: list[str]) -> int:
                 continue
             state = status_of(text)
             if inactive(state):
-                print(f"{shown}: skipped ({state})")
+                echo(f"{shown}: skipped ({state})")
                 continue
             result = check_text(path, text, knowledge)
         except EdaAdvisorError as exc:
@@ -325,20 +326,20 @@ def main(argv: list[str]) -> int:
             status = 2
             continue
         if result.drift:
-            print(f"{shown}: drifted")
-            print("\n".join(result.drift))
+            echo(f"{shown}: drifted")
+            echo("\n".join(result.drift))
             status = max(status, 1)
         else:
             overridden = len(result.recorded.get("overrides") or {})
             held = len(result.recorded["verdicts"]) - overridden
             plural = "verdict still holds" if held == 1 else "verdicts still hold"
             team = f", {overridden} overridden by the team" if overridden else ""
-            print(f"{shown}: {held} {plural}{team}")
+            echo(f"{shown}: {held} {plural}{team}")
         if result.notes:
-            print("\n".join(result.notes))
+            echo("\n".join(result.notes))
     return status
 
 
 def _errors(exc: EdaAdvisorError) -> None:
     for line in exc.lines:
-        print(f"edaadvisor check: error: {clean(line)}", file=sys.stderr)
+        echo(f"edaadvisor check: error: {clean(line)}", sys.stderr)

@@ -8,7 +8,6 @@ linear (one ``find`` per marker, no backtracking regular expression over the who
 from __future__ import annotations
 
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -23,31 +22,15 @@ _STATUS_LINE = re.compile(r"^[*-]?\s*\**status\**\s*:\s*(.+)$", re.I | re.M)
 
 
 def read_adr(path: Path) -> str:
-    """The file's text, refusing what is not a regular UTF-8 file of at most 1 MiB."""
-    where = str(path)
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        raise InputError.single("no such file", where) from None
-    except OSError as exc:
-        raise InputError.single(f"cannot be read: {exc.strerror}", where) from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError.single("is a folder; give ADR files", where)
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError.single("is not a regular file", where)
-    if info.st_size > MAX_ADR_BYTES:
-        raise InputError.single(f"is larger than {MAX_ADR_BYTES // 1024} KiB", where)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_ADR_BYTES + 1)
-    except OSError as exc:
-        raise InputError.single(f"cannot be read: {exc.strerror}", where) from None
-    if len(data) > MAX_ADR_BYTES:
-        raise InputError.single(f"is larger than {MAX_ADR_BYTES // 1024} KiB", where)
+    """The file's text, refusing what is not a regular UTF-8 file of at most 1 MiB (through the
+    one bounded reader: no blocking on a pipe, no reading a device)."""
+    from ..core.reading import read_limited
+
+    data = read_limited(path, limit=MAX_ADR_BYTES, what="ADR file")
     try:
         return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
     except UnicodeDecodeError:
-        raise InputError.single("is not UTF-8 text", where) from None
+        raise InputError.single("is not UTF-8 text", str(path)) from None
 
 
 def front_matter(text: str) -> tuple[str, int] | None:

@@ -21,12 +21,15 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..core.errors import InputError
+from ..core.reading import MAX_BYTES, read_limited
 from ..core.report import Report
 from ..core.resources import templates_dir
+from ..core.terminal import terminal_safe
 from .context import Source, adr_title
 from .prose import lower_first
 from .records import overview_context
-from .text import md_escape, yaml_block
+from .sandbox import BoundedSandbox, LimitExceeded, render_bounded
+from .text import markdown_safe, md_escape, yaml_block
 
 SHIPPED = ("madr", "nygard")
 
@@ -38,12 +41,14 @@ class TemplateError(InputError):
 
 
 def _environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+    # bounded in work and output size too: a template can ask for gigabytes in one line
+    env = BoundedSandbox(
         autoescape=False,  # Markdown, not HTML: people's text is escaped for Markdown instead
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=markdown_safe,  # the one place knowledge and people's text reach the ADR
     )
     env.filters["md"] = md_escape
     env.filters["yaml"] = yaml_block
@@ -58,16 +63,15 @@ def _source(template: str) -> tuple[str, str]:
         name = f"{template}.md.j2"
         return f"templates/{name}", templates_dir().joinpath(name).read_text(encoding="utf-8")
     path = Path(template)
-    if not path.is_file():
+    if not path.exists():
         raise TemplateError.single(
             f"is neither a shipped template ({', '.join(SHIPPED)}) nor a file", template
         )
+    raw = read_limited(path, limit=MAX_BYTES, what="template", error=TemplateError)
     try:
-        return template, path.read_text(encoding="utf-8")
+        return template, raw.decode("utf-8")
     except UnicodeDecodeError:
         raise TemplateError.single("is not UTF-8 text", template) from None
-    except OSError as exc:
-        raise TemplateError.single(f"cannot be read: {exc.strerror}", template) from None
 
 
 def render_adr(
@@ -106,13 +110,24 @@ def _compiled(source: str, label: str) -> jinja2.Template:
         raise TemplateError.single(
             f"template syntax: {exc.message}", label, line=exc.lineno
         ) from None
+    except (RecursionError, MemoryError, SyntaxError, ValueError) as exc:
+        # Python's compiler gives up on nesting or constants past its own limits
+        raise TemplateError.single(
+            f"the template cannot be compiled: {type(exc).__name__}", label
+        ) from None
     return env.template_class.from_code(env, code, env.make_globals(None))
 
 
 def render_source(source: str, context: dict[str, Any], label: str) -> str:
     compiled = _compiled(source, label)
     try:
-        text = compiled.render(context)
+        text = render_bounded(compiled, context)
+    except LimitExceeded as exc:
+        raise TemplateError.single(
+            f"the template asks for too much: {exc}; an ADR template needs far less",
+            label,
+            line=_template_line(exc, label),
+        ) from None
     except SecurityError as exc:
         raise TemplateError.single(
             f"the template reached for something the sandbox forbids ({exc}); templates may only "
@@ -130,6 +145,7 @@ def render_source(source: str, context: dict[str, Any], label: str) -> str:
         raise TemplateError.single(
             f"rendering failed: {type(exc).__name__}: {exc}", label, line=_template_line(exc, label)
         ) from None
+    text = terminal_safe(text)  # and a template's own text cannot carry controls either
     return text if text.endswith("\n") else text + "\n"
 
 

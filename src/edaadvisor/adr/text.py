@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from ..core.terminal import UNSAFE
+
 # Markdown's inline syntax characters that can matter anywhere in a line
 _INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
 # "&name;" and "&#9;" are character references; a lone "&" is just text
@@ -36,6 +38,19 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-
 def clean(value: object) -> str:
     """People's text on one line, without control or bidi characters (terminal and file safe)."""
     return " ".join(_UNSAFE.sub(" ", str(value)).split())
+# raw HTML in knowledge text (which is Markdown on purpose): "<script", "</", "<!", "<?"
+_RAW_HTML = re.compile(r"(?<!\\)<(?=[A-Za-z/!?])")
+
+
+def markdown_safe(value: object) -> object:
+    """What every ``{{ expression }}`` of an ADR template prints: no controls, no raw HTML.
+
+    People's text arrives already escaped by ``md_escape`` (its ``<`` is ``\\<``); knowledge
+    text is Markdown the packs write, so it keeps its emphasis and code but not its tags.
+    """
+    if not isinstance(value, str):
+        return value
+    return _RAW_HTML.sub("&lt;", UNSAFE.sub("", value))
 
 
 def md_escape(value: object) -> str:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import InputError
 from ..core.files import write_file
 from ..core.report import Report
+from ..core.terminal import echo
 from .context import Source, adr_date, answers_source, repository_root
 from .files import Claim, Convention, claim, detect, locate, record_number
 from .lifecycle import mark_superseded, peek, read_adr
@@ -60,17 +61,17 @@ def write_adr_dir(args: Options, report: Report) -> int:
             holder = _shown(same[0]["path"])
             others = len(_set_of(same[0], existing)) - 1
             extra = f" (and {others} topic record{'s' if others != 1 else ''})" if others else ""
-            print(
+            echo(
                 f"edaadvisor: unchanged: {holder}{extra} already records these answers; nothing "
                 "written (--force rewrites it in place, --supersedes N replaces it)",
-                file=sys.stderr,
+                sys.stderr,
             )
             return 0
         if same:
             in_place = {str(e["prov"].get("record")): e["path"] for e in _set_of(same[0], existing)}
     written = _write_set(report, convention, template, kind, source, in_place, old)
     for path in written:
-        print(_shown(path))
+        echo(_shown(path))
     return 0
 
 
@@ -86,7 +87,7 @@ def _folder(option: Path | bool) -> tuple[Path, str]:
                 )
             # a repository without ADRs yet gets MADR's suggested folder, as `adr init` would
             found = root / "docs" / "decisions", "docs/decisions"
-            print(f"edaadvisor: starting the ADR folder {_shown(found[0])}", file=sys.stderr)
+            echo(f"edaadvisor: starting the ADR folder {_shown(found[0])}", sys.stderr)
         folder, how = found
         if not folder.is_dir():
             _make(folder)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .bounds import WORDS, show_number, too_large
 from .document import YamlDocument
 from .errors import InputError, KeyPath, Problem
 from .knowledge import Knowledge
@@ -269,6 +270,19 @@ def parse_answers_document(doc: YamlDocument, knowledge: Knowledge) -> AnswersFi
     elif isinstance(answers, dict):
         # null means "don't know", the same as leaving the question out
         data["answers"] = {k: v for k, v in answers.items() if v is not None}
+        # the TUI and the state file hand over numbers no YAML reader has bounded
+        huge = [
+            Problem(
+                f"{show_number(v)} is too large; {WORDS}",
+                doc.source,
+                ("answers", str(k)),
+                doc.line_of(("answers", str(k))),
+            )
+            for k, v in data["answers"].items()
+            if too_large(v)
+        ]
+        if huge:
+            raise InputError(huge)
     try:
         # a plainly valid file needs no pydantic-core (its import is most of a JSON run);
         # whatever quickcheck is unsure of, pydantic-core decides and explains
@@ -330,7 +344,7 @@ def _version_problems(doc: YamlDocument) -> list[Problem]:
     if type(version) is not int or version != FORMAT_VERSION:
         return [
             Problem(
-                f"version {version!r} is not supported; this edaadvisor reads answers "
+                f"version {_show(version)} is not supported; this edaadvisor reads answers "
                 f"files of version {FORMAT_VERSION}",
                 doc.source,
                 ("version",),
@@ -403,6 +417,8 @@ def _unknown_key(path: KeyPath, knowledge: Knowledge) -> str:
 
 
 def _show(value: Any) -> str:
+    if type(value) is int:
+        return show_number(value)
     if isinstance(value, str):
         return repr(value[:60])
     if isinstance(value, dict):

@@ -11,6 +11,7 @@ or has changed.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .conditions import Not, bind_capabilities
 from .errors import KnowledgeError, Problem
 from .model import Broker, Conflict, Question, RedFlag, Rule, Topic
+from .reading import MAX_BYTES, read_limited
 from .record import Record, field
 from .references import _at, _topic_cycle, reference_problems, visibility_problems
 from .resources import knowledge_dir
@@ -202,7 +204,12 @@ def _folder(path: Path, what: str) -> Path:
 
 
 def _read_folder(folder: Traversable, label: str, meta_file: str) -> _Folder:
-    entries = sorted(_yaml_files(folder, ""), key=lambda item: item[0])
+    found: list[tuple[str, Traversable]]
+    if isinstance(folder, Path):
+        found = list(_walk_pack(folder, label))
+    else:  # the shipped knowledge inside a zip import: no links, no devices
+        found = list(_yaml_files(folder, ""))
+    entries = sorted(found, key=lambda item: item[0])
     if meta_file not in [name for name, _ in entries]:
         what = "pack" if meta_file == "pack.yaml" else "knowledge base"
         raise KnowledgeError.single(
@@ -237,10 +244,16 @@ def _read_bytes(folder: _Folder) -> tuple[list[tuple[str, bytes]], str]:
     digest = hashlib.sha256()
     files: list[tuple[str, bytes]] = []
     for name, entry in folder.entries:
-        try:
-            raw = entry.read_bytes()
-        except OSError as exc:
-            raise _unreadable(exc, f"{folder.label}/{name}") from None
+        if isinstance(entry, Path):
+            # a regular file of bounded size only: a FIFO or /dev/zero must not hang the load
+            raw = read_limited(
+                entry, limit=MAX_BYTES, what="knowledge file", error=KnowledgeError
+            )
+        else:
+            try:
+                raw = entry.read_bytes()
+            except OSError as exc:
+                raise _unreadable(exc, f"{folder.label}/{name}") from None
         digest.update(name.encode() + b"\0" + raw + b"\0")
         files.append((name, raw))
     return files, digest.hexdigest()
@@ -281,6 +294,73 @@ def _parse_folder(folder: _Folder, problems: list[Problem]) -> _Parsed:
     if meta is None or not meta.name or not meta.version:
         raise KnowledgeError.single("needs both 'name' and 'version'", f"{label}/{meta_file}")
     return _Parsed(meta.name, meta.version, meta.description, items, digest, label)
+
+
+MAX_ENTRIES = 2_000
+"""Files and folders looked at in one knowledge folder: the shipped base has a dozen; a pack
+named by mistake as ``/`` or a home folder is refused instead of walked."""
+MAX_FOLDER_DEPTH = 8
+
+
+def _walk_pack(root: Path, label: str) -> Iterable[tuple[str, Path]]:
+    """The YAML files under ``root``, following links only to places inside it, once each."""
+    try:
+        inside = root.resolve(strict=True)
+        seen = {_identity(root)}
+    except (OSError, RuntimeError) as exc:
+        raise KnowledgeError.single(f"cannot read this folder: {exc}", label) from None
+    count = 0
+    pending: list[tuple[Path, str, int]] = [(root, "", 0)]
+    while pending:
+        folder, prefix, depth = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    count += 1
+                    name = f"{prefix}{entry.name}"
+                    where = f"{label.rstrip('/')}/{name}"
+                    if count > MAX_ENTRIES:
+                        raise KnowledgeError.single(
+                            f"holds more than {MAX_ENTRIES} files and folders; a knowledge "
+                            "pack is a small folder of YAML files",
+                            label,
+                        )
+                    is_yaml = entry.name.endswith((".yaml", ".yml"))
+                    if entry.is_symlink() and (is_yaml or entry.is_dir()):
+                        _check_link(Path(entry.path), inside, where)
+                    if entry.is_dir():
+                        if depth + 1 > MAX_FOLDER_DEPTH:
+                            raise KnowledgeError.single(
+                                f"folders nested more than {MAX_FOLDER_DEPTH} deep", where
+                            )
+                        identity = _identity(Path(entry.path))
+                        if identity in seen:
+                            raise KnowledgeError.single(
+                                "links to a folder that is read already (a loop)", where
+                            )
+                        seen.add(identity)
+                        pending.append((Path(entry.path), f"{name}/", depth + 1))
+                    elif is_yaml:
+                        yield name, Path(entry.path)
+        except OSError as exc:
+            raise _unreadable(exc, f"{label}/{prefix}".rstrip("/")) from None
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_dev, info.st_ino
+
+
+def _check_link(link: Path, inside: Path, where: str) -> None:
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):  # dangling, or a loop of links
+        raise KnowledgeError.single("is a link that leads nowhere (or in a loop)", where) from None
+    if not target.is_relative_to(inside):
+        raise KnowledgeError.single(
+            f"links out of the knowledge folder (to {target}); copy the file into it instead",
+            where,
+        )
 
 
 def _yaml_files(folder: Traversable, prefix: str) -> Iterable[tuple[str, Traversable]]:

@@ -17,6 +17,7 @@ def apply_overrides(
     answers_file: AnswersFile, overrides: Iterable[str], knowledge: Knowledge
 ) -> AnswersFile:
     """Answers with each ``QUESTION=VALUE`` applied; ``QUESTION=`` leaves it unanswered."""
+    from .bounds import WORDS
     from .yamlsafe import parse_yaml
 
     changed = dict(answers_file.answers)
@@ -28,7 +29,11 @@ def apply_overrides(
         try:
             # the same plain-data reader as answers files: no tags, bounded aliases, no crashes
             value = parse_yaml(raw, "--set").data if raw.strip() else None
-        except InputError:
+        except InputError as exc:
+            if any(WORDS in p.message for p in exc.problems):
+                raise InputError.single(
+                    f"the number is too large; {WORDS}", "--set", (key.strip(),)
+                ) from None
             value = raw
         if question is not None and question.type == "enum" and raw.strip() in question.values:
             # a choice is a word, even one YAML would read as a bool or null ("no", "off")

@@ -14,7 +14,8 @@ like a frozen dataclass.
         tags: list[str] = field(default_factory=list)
 
 Records are frozen (assignment raises), compare by fields (``eq=False`` in the class
-statement keeps identity), print like dataclasses, pickle, and offer ``replace(**changes)``.
+statement keeps identity), print like dataclasses, pickle, encode to JSON for the cache
+(``cache.encode``), and offer ``replace(**changes)``.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -26,10 +27,16 @@ from . import model
 from .conditions import COMPARISONS, Scalar, Verdict, attr_name
 from .document import YamlDocument
 from .errors import Problem
+from .terminal import terminal_safe
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
 RuleId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_.-]*$", max_length=96)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    # a pack's words reach terminals, the TUI and ADRs: terminal controls never survive loading
+    AfterValidator(terminal_safe),
+]
 Strength = Literal["weak", "normal", "strong", "decisive"]
 
 
@@ -159,8 +166,9 @@ for _recursive in (AllOfSpec, AnyOfSpec, NotSpec):
 class ReferenceSpec(_Spec):
     section: Text | None = None
     title: Text | None = None
-    # only web addresses: a reference becomes a Markdown link, never javascript: or a path
-    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>()\[\]]+$")] | None = None
+    # http(s) only, and nothing that could close the Markdown link it becomes: a pack's
+    # "https://x)[a](javascript:..." must not turn into a second link
+    url: Annotated[str, StringConstraints(pattern=r"^https?://[^\s()<>\[\]\"'`\\]+$")] | None = None
 
     @model_validator(mode="after")
     def _something_to_cite(self) -> ReferenceSpec:

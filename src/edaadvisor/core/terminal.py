@@ -1,22 +1,38 @@
-"""Text that is safe to print on a terminal: no control sequences, no bidi overrides.
+"""Text that reaches a terminal: people's and packs' words, stripped of control characters.
 
-Project names, deciders and file names come from files other people wrote. An escape sequence
-in them could move the cursor, retitle the window or hide a line; a bidi override could make
-``advise_against`` read as something else. Line breaks and tabs stay, so layout survives.
+An answers file, a pack or a file name can hold ESC (ANSI colours, OSC sequences that retitle
+the window or write the clipboard), C1 controls such as U+009B (a one-character CSI on many
+terminals) and bidirectional overrides that make a line read differently from its bytes. Every
+line the CLI prints passes through ``terminal_safe``; the TUI uses it for text it displays. Line
+breaks and tabs stay, so layout does not change.
 """
 
 from __future__ import annotations
 
 import re
+import sys
+from typing import TextIO
 
-# C0 and C1 controls (except tab and newline), DEL, and the Unicode bidi controls: embeddings,
-# overrides and isolates, the implicit marks, and the Arabic letter mark
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+"""C0 but tab and newline, DEL, C1, and the bidi marks, embeddings, overrides and isolates."""
 
 
-def printable(text: str, *, json: bool = False) -> str:
-    """``text`` without terminal control and bidi characters; in JSON text (where they can
-    only stand inside strings) they are written as ``\\uXXXX`` escapes instead, losing nothing."""
-    if json:
-        return _UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
-    return _UNSAFE.sub("", text)
+def terminal_safe(text: str) -> str:
+    """``text`` without the characters that a terminal would act on instead of showing."""
+    return UNSAFE.sub("", text)
+
+
+def escape_unsafe_json(text: str) -> str:
+    """JSON text with those characters written as ``\\uXXXX``: the same data, nothing raw.
+
+    ``json.dumps`` escapes C0 itself, so what is left can only sit inside strings, where the
+    escape means the same character.
+    """
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def echo(text: str, file: TextIO | None = None) -> None:
+    """Print one line (or several) of text that may hold anyone's words."""
+    print(terminal_safe(text), file=file if file is not None else sys.stdout)

@@ -13,11 +13,10 @@ from typing import Any
 
 import yaml
 
+from . import bounds
 from .document import YamlDocument
 from .errors import EdaAdvisorError, InputError, KeyPath
-
-MAX_BYTES = 1024 * 1024
-"""Answers files and knowledge files are a few kilobytes; a megabyte is a mistake or an attack."""
+from .reading import MAX_BYTES, read_limited
 
 MAX_NODES = 100_000
 """Bound on nodes built, counting each alias expansion, so a billion-laughs file fails fast."""
@@ -35,6 +34,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 _STD = "tag:yaml.org,2002:"
 _MAP = _STD + "map"
+_INT = _STD + "int"
 _SEQ = _STD + "seq"
 _SCALAR_TAGS = frozenset(
     _STD + name for name in ("str", "int", "float", "bool", "null", "timestamp")
@@ -56,30 +56,19 @@ def _tag_message(tag: str) -> str:
     )
 
 
+def _too_large(text: str) -> str:
+    shown = text if len(text) <= 24 else f"{text[:20]}... ({len(text)} characters)"
+    return f"the number {shown} is too large; {bounds.WORDS}"
+
+
 def read_text(path: Path, *, what: str = "file") -> str:
     """Read a small UTF-8 text file or raise an ``InputError`` that says why not."""
-    source = str(path)
-    try:
-        if path.is_dir():
-            article = "an" if what[:1] in "aeiou" else "a"
-            raise InputError.single(f"is a folder, not {article} {what}", source)
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError.single(f"no such {what}", source) from None
-    except PermissionError:
-        raise InputError.single(f"cannot read the {what}: permission denied", source) from None
-    except OSError as exc:
-        raise InputError.single(f"cannot read the {what}: {exc.strerror or exc}", source) from None
-    if len(raw) > MAX_BYTES:
-        raise InputError.single(
-            f"the {what} is larger than {MAX_BYTES // 1024} KiB; is it the right file?", source
-        )
+    raw = read_limited(path, limit=MAX_BYTES, what=what)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError.single(
-            f"is not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x})", source
+            f"is not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x})", str(path)
         ) from None
 
 
@@ -157,8 +146,12 @@ class _Builder:
     def _scalar(self, node: yaml.Node, path: KeyPath) -> Any:
         if node.tag not in _SCALAR_TAGS:
             raise self.fail(_tag_message(node.tag), path, node)
+        text = str(node.value).strip()
+        if node.tag == _INT and bounds.literal_too_long(text):
+            # PyYAML converts base 60 and long literals in time quadratic in their length
+            raise self.fail(_too_large(text), path, node)
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             problem = getattr(exc, "problem", None) or str(exc)
             raise self.fail(f"cannot read this value: {problem}", path, node) from None
@@ -166,6 +159,9 @@ class _Builder:
             # PyYAML's constructors trust the tag: `!!int ""`, `!!bool maybe`, a 13th month
             kind = _KINDS.get(node.tag, node.tag)
             raise self.fail(f"cannot read {str(node.value)[:60]!r} as {kind}", path, node) from None
+        if bounds.too_large(value):
+            raise self.fail(_too_large(text), path, node)
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[Any, Any]:
         if node.tag != _MAP:

@@ -11,6 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.terminal import echo
 from .diff import diff_main
 from .lint import lint_folders
 
@@ -43,7 +44,7 @@ def main(argv: list[str]) -> int:
     if args.command == "lint":
         findings = lint_folders(args.folders)
         for finding in findings:
-            print(finding)
+            echo(str(finding))  # findings quote the packs' own ids and text
         defects = [f for f in findings if not f.note]
         if defects:
             print(f"{len(defects)} finding(s)", file=sys.stderr)

@@ -14,6 +14,7 @@ from ..core.answers import AnswersFile, load_answers_file
 from ..core.engine import Evaluation, evaluate
 from ..core.errors import EdaAdvisorError, InputError
 from ..core.knowledge import Knowledge, load_knowledge
+from ..core.terminal import echo
 
 
 def load_side(folder: Path) -> Knowledge:
@@ -35,10 +36,10 @@ def diff_main(old_dir: Path, new_dir: Path, answers_dir: Path) -> int:
         lines = diff_file(path, old, new)
         changed += bool(lines)
         for line in lines:
-            print(f"{path}: {line}")
-    print(
+            echo(f"{path}: {line}")
+    echo(
         f"{changed} of {len(files)} answers file(s) change between {old_dir} and {new_dir}",
-        file=sys.stderr,
+        sys.stderr,
     )
     return 1 if changed else 0
 

@@ -316,7 +316,7 @@ class Advisor:
             recorded, drift = check_file(path, knowledge)
             source = str(path)
         else:
-            from ..core.yamlsafe import MAX_BYTES  # PyYAML comes with it: imported when used
+            from ..core.reading import MAX_BYTES
 
             if len(path_or_text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
                 raise argument_error(

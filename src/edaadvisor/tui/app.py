@@ -18,11 +18,13 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from ..core.answers import AnswersFile, load_answers_file
 from ..core.errors import EdaAdvisorError
 from ..core.knowledge import Knowledge, load_knowledge
+from ..core.terminal import terminal_safe
 from .commands import QuestionCommands
 from .saving import SaveMixin
 from .screens.interview import InterviewScreen
@@ -65,15 +67,31 @@ class AdvisorApp(SaveMixin, App[int]):
         self.theme = DARK_THEME
         self._saved: LoadResult | None = None
         self._persist_pending = False
+        self._saving = True
 
     # -- start --------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.push_screen(InterviewScreen(self.session))
+        if not self.store.lock():
+            # another interview owns the state file: reading it would offer its answers, and
+            # writing it would overwrite them on every keystroke
+            self._saving = False
+            self.notify(
+                f"Another edaadvisor interview is open and saving to {self.store.path}. "
+                "This one will not save its progress there; save answers with ctrl+s.",
+                title="Interview already open",
+                severity="warning",
+                timeout=15,
+            )
+            return
         self._saved = self.store.load()
         if self._saved.message:
             self.notify(
-                self._saved.message, title="Saved interview", severity="warning", timeout=12
+                self._saved.message,
+                title="Saved interview",
+                severity="warning",
+                timeout=12,
             )
         saved = self._saved.saved
         if saved is not None and (saved.answer_count or saved.data.get("dont_know")):
@@ -94,6 +112,28 @@ class AdvisorApp(SaveMixin, App[int]):
                 ),
                 callback=self._resume,
             )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification: file names and people's words in it lose terminal controls."""
+        super().notify(
+            terminal_safe(message),
+            title=terminal_safe(title),
+            severity=severity,
+            timeout=timeout,
+            markup=markup,
+        )
+
+    def on_unmount(self) -> None:
+        self.persist_pending()  # the last change, when the app closed before a frame
+        self.store.unlock()
 
     async def _resume(self, resume: bool | None) -> None:
         saved = self._saved.saved if self._saved else None
@@ -117,6 +157,8 @@ class AdvisorApp(SaveMixin, App[int]):
     def persist(self) -> None:
         """Write the interview to the state file now; a failure is shown, never fatal."""
         self._persist_pending = False
+        if not self._saving:
+            return
         try:
             self.store.save(self.session.to_state())
         except OSError as exc:
@@ -135,9 +177,6 @@ class AdvisorApp(SaveMixin, App[int]):
         so every answer reaches the disk on its own even when keys come faster than frames."""
         if self._persist_pending:
             self.persist()
-
-    def on_unmount(self) -> None:
-        self.persist_pending()  # the last change, when the app closed before a frame
 
     # -- navigation ---------------------------------------------------------------------------
 

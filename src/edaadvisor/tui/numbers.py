@@ -8,7 +8,9 @@ because a wrong guess silently changes the advice.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
+
+from ..core.bounds import MAX_DIGITS, WORDS, too_large
 
 SUFFIXES: dict[str, int] = {
     "k": 1_000,
@@ -43,18 +45,27 @@ def parse_number(text: str) -> int:
     match = _NUMBER.match(cleaned)
     if match is None:
         raise NumberError(f"{text.strip()!r} is not a number; try 12, 10k, 2M or 1,000,000")
-    digits = re.sub(r"[ _',]", "", match["digits"])
+    digits = re.sub(r"[ _',]", "", match["digits"]).lstrip("0") or "0"
+    fraction = (match["fraction"] or "").rstrip("0").rstrip(".")
     suffix = match["suffix"].lower()
     if suffix and suffix not in SUFFIXES:
         raise NumberError(f"unknown suffix {match['suffix']!r}; use k (thousand), M or B")
+    if len(digits) > MAX_DIGITS:
+        # checked before any arithmetic: thousands of digits cost time and cannot be shown
+        raise NumberError(f"that number is too large; {WORDS}")
+    if len(fraction) > 10:  # no suffix multiplies by more than 10**9
+        raise NumberError(f"{text.strip()[:40]!r} is not a whole number")
     try:
-        value = Decimal(digits + (match["fraction"] or ""))
+        # exact: the default context's 28 significant digits would round silently
+        with localcontext(prec=2 * MAX_DIGITS + 4):
+            value = Decimal(digits + fraction) * SUFFIXES.get(suffix, 1)
     except InvalidOperation:  # pragma: no cover - the pattern admits only digits
         raise NumberError(f"{text.strip()!r} is not a number") from None
-    value *= SUFFIXES.get(suffix, 1)
     if value != value.to_integral_value():
         raise NumberError(f"{text.strip()!r} is not a whole number")
     result = int(value)
+    if too_large(result):
+        raise NumberError(f"that number is too large; {WORDS}")
     return -result if match["sign"] == "-" else result
 
 

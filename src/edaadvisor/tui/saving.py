@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App
 
-from ..core.answers import dump_answers
+from ..core.answers import dump_answers, parse_answers_text
 from ..core.errors import EdaAdvisorError
 from ..core.report import Report, build_report
 from .session import Interview
@@ -134,6 +134,12 @@ class SaveMixin(App[int]):
         if chosen is None:
             return
         text = dump_answers(self.session.answers_file())
+        try:
+            # what --answers would say about this file, before it exists: never save one it refuses
+            parse_answers_text(text, str(chosen), self.session.knowledge)
+        except EdaAdvisorError as exc:
+            self.notify("\n".join(exc.lines), title="Not saved", severity="error")
+            return
         if await self.write_safely(chosen, text, "answers file"):
             # everything is in the user's own file now: the next start need not offer a
             # resume (any further answer writes the state file again)

@@ -12,8 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.answers import AdrMeta, AnswersFile, validate_answers
+from ..core.answers import AdrMeta, AnswersFile, parse_answers_document, validate_answers
+from ..core.bounds import too_large
+from ..core.document import YamlDocument
 from ..core.engine import Evaluation, evaluate
+from ..core.errors import InputError
 from ..core.knowledge import Knowledge
 from ..core.model import Question
 from ..core.whatif import WhatIf
@@ -182,7 +185,9 @@ class Interview:
         kept = {
             q: v
             for q, v in raw_answers.items()
-            if q in knowledge.questions and knowledge.questions[q].accepts(v)
+            if q in knowledge.questions
+            and not too_large(v)
+            and knowledge.questions[q].accepts(v)
         }
         raw_dk = data.get("dont_know")
         listed = raw_dk if isinstance(raw_dk, list) else []
@@ -192,6 +197,8 @@ class Interview:
         except ValueError:
             adr = AdrMeta()
         project = data.get("project")
+        if project is not None and not _valid_project(project, knowledge):
+            project = None  # a state file edited by hand: the answers file would refuse it
         source = data.get("source")
         current = data.get("current")
         interview = cls(
@@ -204,3 +211,13 @@ class Interview:
             current=current if isinstance(current, str) else "",
         )
         return interview, len(raw_answers) - len(interview.answers)
+
+
+def _valid_project(project: Any, knowledge: Knowledge) -> bool:
+    """``project`` as ``--answers`` would accept it: the core's own validation decides."""
+    doc = YamlDocument({"version": 1, "project": project, "answers": {}}, "<state>")
+    try:
+        parse_answers_document(doc, knowledge)
+    except InputError:
+        return False
+    return True

@@ -20,9 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import InputError
+from ..core.reading import read_limited
+
 STATE_ENV = "EDAADVISOR_STATE_DIR"
 STATE_FORMAT = 1
 FILE_NAME = "interview.json"
+LOCK_NAME = "interview.lock"
+MAX_STATE_BYTES = 1024 * 1024
 
 
 def state_dir() -> Path:
@@ -60,14 +65,16 @@ class StateStore:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory if directory is not None else state_dir()
         self.path = self.directory / FILE_NAME
+        self._lock_fd: int | None = None
 
     def load(self) -> LoadResult:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
+        if not os.path.lexists(self.path):
             return LoadResult(None)
-        except OSError as exc:
-            return LoadResult(None, f"Could not read the saved interview {self.path}: {exc}")
+        try:
+            # the shared reader: a FIFO or a link to /dev/zero here must not hang the TUI
+            raw = read_limited(self.path, limit=MAX_STATE_BYTES, what="saved interview")
+        except InputError as exc:
+            return LoadResult(None, self._set_aside(exc.problems[0].message))
         try:
             # decoded here, not by read_text: bytes that are not UTF-8 (a torn write, a disk
             # error) raise UnicodeDecodeError, a ValueError, and are set aside like bad JSON
@@ -82,7 +89,35 @@ class StateStore:
             return LoadResult(None, self._set_aside(exc))
         return LoadResult(Saved(data, saved_at))
 
-    def _set_aside(self, reason: Exception) -> str:
+    def lock(self) -> bool:
+        """Hold the state file for this session; ``False`` when another session holds it.
+
+        Two TUIs sharing the file would overwrite each other's answers on every keystroke.
+        The lock is an advisory ``flock`` on a file beside it, released when the process ends.
+        """
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows: no advisory locks, as before
+            return True
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return True  # a folder we cannot write: saving will say so itself
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            return False
+        self._lock_fd = fd
+        return True
+
+    def unlock(self) -> None:
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
+
+    def _set_aside(self, reason: Exception | str) -> str:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}{self.path.suffix}")
         try:
@@ -90,7 +125,7 @@ class StateStore:
         except OSError as exc:
             return f"The saved interview {self.path} is unreadable ({reason}) and stays: {exc}"
         return (
-            f"The saved interview could not be read ({reason}); "
+            f"The saved interview {self.path} could not be read ({reason}); "
             f"it was set aside as {aside} and a new interview starts."
         )
 

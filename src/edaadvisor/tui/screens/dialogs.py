@@ -18,6 +18,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from ...core.terminal import terminal_safe
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question; ``escape`` takes the default, which callers make the safe choice."""
@@ -31,7 +33,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def __init__(self, title: str, text: str, yes: str, no: str, *, default: bool = False) -> None:
         super().__init__()
         self.title_text = title
-        self.text = text
+        # dialogs quote saved files, paths and people's words: no terminal controls in them
+        self.text = terminal_safe(text)
         self.yes = yes
         self.no = no
         self.default = default
@@ -71,7 +74,7 @@ class PathScreen(ModalScreen[Path | None]):
     def __init__(self, title: str, hint: str, proposal: Path) -> None:
         super().__init__()
         self.title_text = title
-        self.hint = hint
+        self.hint = terminal_safe(hint)
         self.proposal = proposal
 
     def compose(self) -> ComposeResult:

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from ...core.terminal import terminal_safe
 from ..session import Interview
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class ReviewScreen(Screen[str | None]):
             id="review-head",
         )
         yield Input(
-            value=self.session.project or "",
+            value=terminal_safe(self.session.project or ""),
             placeholder="Project name, used in the ADR title (optional)",
             id="project",
         )
