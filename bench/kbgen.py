@@ -171,31 +171,24 @@ def search_size(
 ) -> dict[str, int]:
     """How much work the what-if search does, counted on an untimed run.
 
-    ``single_evaluations``: changes of one answer tried; ``single_checks``: rules re-decided for
-    them (a change re-decides only the topics that read its question, so this, not the rule
-    count, is the one-answer search's unit of work); ``evaluations``: changes tried by the full
-    search (``compute_what_if``), which adds two-answer changes for every topic no single
-    change moves (counted only when ``full``: on a large base that takes minutes).
+    ``single_evaluations``: changes of one answer tried; ``single_checks``: the search's work
+    units for them (rule checks, plus a little per topic looked up: a change re-checks only the
+    rules that read what it changed); ``evaluations`` and ``work``: the same for the full search
+    (``search_what_if``), which adds two-answer changes for every topic no single change moves,
+    within its work budget; ``complete``: 1 when it finished within the budget.
     """
-    compiled = CompiledKnowledge(knowledge)
-    checks = 0
-    decide = compiled.decide
-
-    def counting(topic: str, *args: Any) -> str:
-        nonlocal checks
-        checks += len(compiled.rules[topic])
-        return decide(topic, *args)
-
-    compiled.decide = counting  # type: ignore[method-assign]
-    search = WhatIfSearch(knowledge, answers, verdicts, compiled)
-    singles = search.singles()
-    size = {"single_evaluations": search.evaluations, "single_checks": checks}
-    if not full:
-        return size
-    for topic, found in singles.items():
-        if not found:
-            search.pairs(topic, LIMIT)
-    size["evaluations"] = search.evaluations
+    search = WhatIfSearch(knowledge, answers, verdicts)
+    search.singles()
+    size = {"single_evaluations": search.evaluations, "single_checks": max(search.work, 1)}
+    if full:
+        search = WhatIfSearch(knowledge, answers, verdicts)
+        singles = search.singles()
+        for topic, found in singles.items():
+            if not found:
+                search.pairs(topic, LIMIT)
+        size.update(
+            evaluations=search.evaluations, work=search.work, complete=int(search.complete)
+        )
     return size
 
 
@@ -228,6 +221,7 @@ def repeated_rules_actions(
     repeated = CompiledKnowledge(knowledge)
     for topic, rules in repeated.rules.items():
         repeated.rules[topic] = rules * copies
+    repeated.readers_of = repeated.index_readers()
     return (
         lambda: WhatIfSearch(knowledge, answers, verdicts, once).singles(),
         lambda: WhatIfSearch(knowledge, answers, verdicts, repeated).singles(),

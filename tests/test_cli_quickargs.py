@@ -72,12 +72,12 @@ def test_the_text_summary_does_not_search_what_if(monkeypatch: pytest.MonkeyPatc
     """--format text prints no counterfactuals, so it must not pay for finding them."""
     from conftest import EXAMPLES
     from edaadvisor.cli import main
-    from edaadvisor.core import whatif
+    from edaadvisor.core import report
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("what-if searched for a format that does not print it")
 
-    monkeypatch.setattr(whatif, "compute_what_if", refuse)
+    monkeypatch.setattr(report, "search_what_if", refuse)
     example = str(EXAMPLES / "order-fulfilment.yaml")
     with contextlib.redirect_stdout(io.StringIO()) as out:
         assert main(["--answers", example, "--format", "text"]) == 0

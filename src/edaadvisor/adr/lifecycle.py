@@ -26,7 +26,7 @@ def read_adr(path: Path) -> str:
     one bounded reader: no blocking on a pipe, no reading a device)."""
     from ..core.reading import read_limited
 
-    data = read_limited(path, limit=MAX_ADR_BYTES, what="ADR file")
+    data = read_limited(path, limit=MAX_ADR_BYTES, what="file")
     try:
         return data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
     except UnicodeDecodeError:

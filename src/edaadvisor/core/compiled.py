@@ -244,18 +244,22 @@ class CompiledKnowledge:
                 if q in knowledge.questions
             }
             self.question_closure[topic] = sorted(read, key=self._question_key)
-        # topic -> question or topic id -> indexes of the topic's rules that read it
-        self.readers_of: dict[str, dict[str, list[int]]] = {}
+        self.readers_of = self.index_readers()
+        self.readers: dict[str, list[str]] = {q: [] for q in knowledge.questions}
+        for topic in self.order:
+            for question in self.question_closure[topic]:
+                self.readers.setdefault(question, []).append(topic)
+
+    def index_readers(self) -> dict[str, dict[str, list[int]]]:
+        """Topic -> question or topic id -> indexes of the topic's rules that read it."""
+        readers: dict[str, dict[str, list[int]]] = {}
         for topic, compiled_rules in self.rules.items():
             index: dict[str, list[int]] = {}
             for i, compiled_rule in enumerate(compiled_rules):
                 for key in dict.fromkeys((*compiled_rule.questions, *compiled_rule.topics)):
                     index.setdefault(key, []).append(i)
-            self.readers_of[topic] = index
-        self.readers: dict[str, list[str]] = {q: [] for q in knowledge.questions}
-        for topic in self.order:
-            for question in self.question_closure[topic]:
-                self.readers.setdefault(question, []).append(topic)
+            readers[topic] = index
+        return readers
 
     def _question_key(self, question: str) -> tuple[int, str]:
         return (self.question_index.get(question, len(self.question_index)), question)

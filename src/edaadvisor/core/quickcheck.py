@@ -102,6 +102,17 @@ def _list(schema: dict[str, Any], value: Any) -> list[Any]:
     return [plainly_valid(items, item) if items is not None else item for item in value]
 
 
+def _union(schema: dict[str, Any], value: Any) -> Any:
+    # the first choice that plainly holds; every choice here keeps the value as given (a
+    # status word or a "superseded by ..." text), so the order cannot change the result
+    for choice in schema["choices"]:
+        try:
+            return plainly_valid(choice, value)
+        except Unsure:
+            continue
+    raise Unsure("union")
+
+
 def _date(schema: dict[str, Any], value: Any) -> dt.date:
     if type(value) is dt.date:  # a datetime or a string needs pydantic-core's rules
         return value
@@ -122,6 +133,7 @@ _CHECKS: dict[str, Callable[[dict[str, Any], Any], Any]] = {
     "int": _int,
     "str": _str,
     "list": _list,
+    "union": _union,
     "date": _date,
 }
 _KEYS: dict[str, frozenset[str]] = {
@@ -131,6 +143,7 @@ _KEYS: dict[str, frozenset[str]] = {
     "bool": frozenset({"strict"}),
     "int": frozenset({"strict", "ge", "gt", "le", "lt"}),
     "str": frozenset({"strip_whitespace", "min_length", "max_length"}),
-    "list": frozenset({"items_schema", "max_length"}),
+    "list": frozenset({"items_schema", "max_length", "strict"}),
+    "union": frozenset({"choices", "custom_error_type", "custom_error_message"}),
     "date": frozenset(),
 }
