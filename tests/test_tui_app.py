@@ -400,3 +400,49 @@ async def test_the_panel_shows_conflicting_answers_and_what_it_assumed(
         await pilot.pause()
         why = str(panel.query_one("#why", Static).render())
         assert "The longest workflow spans 6 services, more than the 4 services" in why
+
+
+async def test_keys_answer_while_a_what_if_search_runs(
+    knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large knowledge pack can make the what-if search slow: it runs off the event loop,
+    so the interview moves on while it works, and the panel gets its result when it ends."""
+    import threading
+
+    from edaadvisor.tui.session import Interview
+
+    release = threading.Event()
+    started = threading.Event()
+    real = Interview.what_if_search
+
+    calls = 0
+
+    def slow(self: Interview, evaluation: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            return real(self, evaluation)  # the first frame's search, on the loop as before
+
+        def blocked() -> Any:
+            started.set()
+            release.wait(timeout=60)  # a bound, not a timing assertion: the test releases it
+            return {topic: [] for topic in knowledge.topics}
+
+        return blocked
+
+    monkeypatch.setattr(Interview, "what_if_search", slow)
+    app = make_app(knowledge)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = current(app)
+        await answer(pilot, app, 4)  # an answer starts a search in a thread
+        assert started.wait(timeout=30)
+        second = current(app)
+        await pilot.press("ctrl+d")  # the keys still work while the search is blocked
+        await pilot.pause()
+        assert first != second != current(app)
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = app.interview.query_one(ReasoningPanel)
+        assert panel.what_if == {topic: [] for topic in knowledge.topics}

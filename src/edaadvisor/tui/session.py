@@ -8,7 +8,7 @@ free of Textual lets the benchmark and the tests drive it directly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -144,12 +144,22 @@ class Interview:
 
     def what_if(self, evaluation: Evaluation) -> dict[str, list[WhatIf]]:
         """The smallest answer changes that would move each verdict (the core's search)."""
+        return self.what_if_search(evaluation)()
+
+    def what_if_search(self, evaluation: Evaluation) -> Callable[[], dict[str, list[WhatIf]]]:
+        """The search for ``evaluation`` as a call that reads nothing the interview changes
+        later (a copy of the answers), so it can run in a thread while the user answers on."""
         # imported on first use: the first question should not wait for it
         from ..core.whatif import compute_what_if
 
-        return compute_what_if(
-            self.knowledge, self.answers, evaluation.verdicts, assumed=evaluation.assumed
-        )
+        knowledge, answers = self.knowledge, dict(self.answers)
+
+        def search() -> dict[str, list[WhatIf]]:
+            return compute_what_if(
+                knowledge, answers, evaluation.verdicts, assumed=evaluation.assumed
+            )
+
+        return search
 
     def answers_file(self) -> AnswersFile:
         """What ``--answers`` would read: the same answers give the same ADR."""

@@ -8,15 +8,17 @@ exit): the next question does not wait for the disk, and the write does not wait
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
+from textual.worker import get_current_worker
 
 from ...core.errors import InputError
 from ..session import Interview
@@ -25,6 +27,7 @@ from ..widgets.question import QuestionView
 from ..widgets.reasoning import ReasoningPanel
 
 if TYPE_CHECKING:
+    from ...core.whatif import WhatIf
     from ..app import AdvisorApp
 
 
@@ -156,7 +159,19 @@ class InterviewScreen(Screen[None]):
         self._what_if_pending = False
         panel = self.query_one(ReasoningPanel)
         evaluation = panel.evaluation or self.session.evaluate()
-        panel.show_what_if(self.session.what_if(evaluation))
+        if not panel.what_if:
+            # the first frame's reasons: shown with it
+            panel.show_what_if(self.session.what_if(evaluation))
+            return
+        # later searches run in a thread: a large knowledge pack can make one take a second,
+        # and the keys must still answer meanwhile; a newer search replaces an older one
+        self._search_what_if(self.session.what_if_search(evaluation))
+
+    @work(thread=True, exclusive=True, group="what-if", exit_on_error=False)
+    def _search_what_if(self, search: Callable[[], dict[str, list[WhatIf]]]) -> None:
+        found = search()
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.query_one(ReasoningPanel).show_what_if, found)
 
     # -- answers ------------------------------------------------------------------------------
 
