@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -92,6 +93,11 @@ def _wait_for(what: str, check: Callable[[], Any], show: Callable[[], str] | Non
     pytest.fail(f"gave up waiting for {what}" + (f"; the screen:\n{show()}" if show else ""))
 
 
+def _answered(text: str, count: int) -> bool:
+    """The progress line says ``count`` questions are answered (of however many are shown)."""
+    return re.search(rf"\b{count}/\d+ answered", text) is not None
+
+
 def _settled(screen: Callable[[], str], needle: str) -> bool:
     """The screen shows ``needle`` and stays the same for a moment (drawing has finished)."""
     first = screen()
@@ -164,8 +170,8 @@ def test_the_interview_in_a_browser(server: tuple[str, Path, Path], tmp_path: Pa
             def screen() -> str:
                 return str(page.evaluate(SCREEN) or "")
 
-            def verdict_row(text: str) -> str:
-                row = next((r for r in text.splitlines() if "Event-driven architecture" in r), "")
+            def verdict_row(text: str, topic: str = "Event-driven architecture") -> str:
+                row = next((r for r in text.splitlines() if topic in r), "")
                 # the row in the right-hand panel: "? Event-driven architecture"
                 return row.split("│")[-2].strip() if row.count("│") >= 2 else row.strip()
 
@@ -184,17 +190,22 @@ def test_the_interview_in_a_browser(server: tuple[str, Path, Path], tmp_path: Pa
             # keys go to xterm's hidden textarea, as when a person clicks into the page
             page.focus(".xterm-helper-textarea")
 
-            # a number, typed; then a yes/no, chosen with the keyboard
+            # numbers, typed; then a yes/no, chosen with the keyboard
+            cqrs = verdict_row(first, "CQRS")
+            assert cqrs.startswith("? CQRS"), first
             page.keyboard.type("6")
             page.keyboard.press("Enter")
-            _wait_for("the second question", lambda: "1/20 answered" in screen(), screen)
-            page.keyboard.press("Enter")  # the highlighted choice: the first one, "Yes"
+            _wait_for("the second question", lambda: _answered(screen(), 1), screen)
+            page.keyboard.type("3")
+            page.keyboard.press("Enter")
+            _wait_for("the third question", lambda: _answered(screen(), 2), screen)
+            page.keyboard.press("Enter")  # the highlighted choice: the first one, "Yes" (CRUD)
             after = _wait_for(
                 "the verdict panel to change",
-                lambda: verdict_row(screen()) != before and verdict_row(screen()),
+                lambda: verdict_row(screen(), "CQRS") != cqrs and verdict_row(screen(), "CQRS"),
                 screen,
             )
-            assert not after.startswith("?"), screen()
+            assert after.startswith("✘"), screen()  # plain CRUD: one model serves reads
 
             # each session keeps its own state file, below the server's session root
             (state_file,) = _wait_for(
@@ -202,10 +213,14 @@ def test_the_interview_in_a_browser(server: tuple[str, Path, Path], tmp_path: Pa
                 lambda: list((state / "serve").glob("*/session-*/interview.json")),
             )
             saved = json.loads(state_file.read_text(encoding="utf-8"))["interview"]["answers"]
-            assert saved == {"services": 6, "crud_only": True}
+            assert saved == {"services": 6, "teams": 3, "crud_only": True}
 
             # the README's picture: the next question, and the verdicts the answer moved
-            _wait_for("the third question", lambda: _settled(screen, "2/20 answered"), screen)
+            _wait_for(
+                "the fourth question",
+                lambda: _answered(screen(), 3) and _settled(screen, "answered"),
+                screen,
+            )
             shot = tmp_path / "serve-interview.png"
             page.screenshot(path=str(shot))
             assert shot.read_bytes().startswith(b"\x89PNG")

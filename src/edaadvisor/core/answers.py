@@ -309,7 +309,11 @@ def parse_answers_document(doc: YamlDocument, knowledge: Knowledge) -> AnswersFi
     ]
     if repeated:
         raise InputError(repeated)
-    ordered = {q: answered[q] for q in knowledge.questions if answered.get(q) is not None}
+    ordered = {
+        q: _canonical(knowledge.questions[q], answered[q])
+        for q in knowledge.questions
+        if answered.get(q) is not None
+    }
     adr = validated.get("adr") or {}
     return AnswersFile(
         answers=ordered,
@@ -319,6 +323,14 @@ def parse_answers_document(doc: YamlDocument, knowledge: Knowledge) -> AnswersFi
         ),
         source=doc.source,
     )
+
+
+def _canonical(question: Question, value: Any) -> Any:
+    """A list answer in the order of the question's choices: the same safeguards, however a
+    file lists them, give the same report, ADR and comparison."""
+    if question.type == "list" and isinstance(value, list):
+        return [v for v in question.values if v in value]
+    return value
 
 
 def validate_answers(

@@ -211,9 +211,9 @@ def merge_answers(files: Sequence[AnswersFile], source: str = "<merged>") -> Ans
 
 def _key(value: Any) -> tuple[str, Any]:
     # True == 1 in Python; a yes/no answer must never equal a count; a list answer (the
-    # safeguards in place) compares as the items it holds
+    # safeguards in place) compares item by item (validated files list them in one order)
     if isinstance(value, list | tuple):
-        return ("list", tuple(sorted(map(str, value))))
+        return ("list", tuple(map(str, value)))
     return (type(value).__name__, value)
 
 
