@@ -20,7 +20,7 @@ from edaadvisor.core.conditions import AnswerTest
 from edaadvisor.core.model import Question
 
 KNOWLEDGE = load_knowledge()
-EXAMPLES = int(os.environ.get("EDAADVISOR_FUZZ_EXAMPLES", "400"))
+EXAMPLES = int(os.environ.get("EDAADVISOR_FUZZ_EXAMPLES", "200"))
 
 
 def _constants(knowledge: Knowledge) -> set[int]:

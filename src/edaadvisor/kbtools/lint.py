@@ -395,9 +395,15 @@ def _gap(knowledge: Knowledge, spaces: Spaces, topic: str) -> list[Finding]:
     if cases is None:
         return []
     others = set(compiled.topic_closure[topic]) - {topic}
+    # the other topics' verdicts depend only on the questions they read: many cases share them
+    read_by_others = sorted({q for t in others for q in compiled.question_closure.get(t, [])})
+    memo: dict[tuple[Any, ...], dict[str, str]] = {}
     for raw in cases:
         answers = spaces.as_asked(raw)
-        verdicts = compiled.verdicts(answers, only=others)
+        key = tuple(answers.get(q) for q in read_by_others)
+        verdicts = memo.get(key)
+        if verdicts is None:
+            verdicts = memo[key] = compiled.verdicts(answers, only=others)
         # a rejected requirement decides the topic too: that is no gap
         if not any(rule.check(answers, verdicts) is True for rule in rules) and not (
             compiled.blocked(topic, verdicts)
