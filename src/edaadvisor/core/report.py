@@ -1,4 +1,4 @@
-"""The report: everything a renderer needs, and its JSON form (CONTRACT.md section 2).
+"""The report: everything a renderer needs, and its JSON form (docs/report.md describes it).
 
 ``build_report`` is the one entry point both the CLI and the TUI use; the JSON document is a
 stable public shape: keys may be added, never renamed. Output is deterministic: keys follow
