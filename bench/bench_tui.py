@@ -173,6 +173,9 @@ async def _drive_answers(app: Any, answers: int) -> list[float]:
             if question.type == "int":
                 numbers = [n for n in ANSWER_VALUES if question.accepts(n)]
                 await pilot.press("ctrl+u", *str(numbers[turn % len(numbers)]))
+            elif question.type == "list":
+                # a checklist: tick (or untick) the item under the cursor; enter confirms
+                await pilot.press("space")
             else:
                 choices = screen.query_one(ChoiceSet)
                 # (a ChoiceSet from before issue 13 has no keys: its buttons' names are)

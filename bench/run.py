@@ -345,9 +345,10 @@ NOTES = (
     "(bench/kbgen.py), no red flags; int thresholds are drawn from those the shipped rules "
     "use, which caps the values what-if tries per question at the shipped base's.",
     "What-if's full search adds two-answer changes for every topic no single change moves; "
-    "random bases have more such topics as they grow, so its cost grows faster than the rules "
-    "and it is capped. The one-answer search's work is fixed by the questions, so it is the "
-    "what-if figure to judge linearity by, per rule and per rule re-decided.",
+    "random bases have more such topics as they grow, so it stops at a work budget of rule "
+    "checks (never time: the output stays deterministic) and the report says so in "
+    "what_if_complete. The one-answer search re-checks only the rules a change touches, so it "
+    "is the what-if figure to judge linearity by, per rule and per rule re-decided.",
     "The control row runs the one-answer search over the same compiled rules repeated: as "
     "many rule checks as the largest base but no more memory touched. When it is linear and "
     "the distinct rules are not, the extra cost is memory (caches), not the algorithm.",
