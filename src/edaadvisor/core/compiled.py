@@ -474,7 +474,7 @@ def _adoption(verdict: str | None) -> int:
     if verdict is None:
         return 2  # a topic outside this evaluation caps nothing
     if isinstance(verdict, Undecided):
-        return min(ADOPTION[str(verdict)], 1) if ADOPTION[str(verdict)] else 1
+        return 1  # still open: its dependants can be considered, not yet recommended
     return ADOPTION[verdict]
 
 
