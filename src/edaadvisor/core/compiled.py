@@ -175,6 +175,11 @@ class Judgement(Record):
     rules: list[CompiledRule] = field(default_factory=list)
     """Every rule of the topic, in knowledge order."""
 
+    @property
+    def leaned_on(self) -> list[str]:
+        """The assumed answers the deciding rules relied on, for the topics that read this one."""
+        return [q for qs in self.leaning.values() for q in qs]
+
 
 class Snapshot(Record):
     """One evaluation kept for re-use: answers, assumptions, verdicts and every rule's truth."""
@@ -385,7 +390,7 @@ class CompiledKnowledge:
                 judgement = self.judge(topic, answers, result, assumed, leaning)
                 result[topic] = judgement.verdict
                 if judgement.leaning:
-                    leaning[topic] = [q for qs in judgement.leaning.values() for q in qs]
+                    leaning[topic] = judgement.leaned_on
         return result
 
     def assume(self, answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -415,7 +420,7 @@ class CompiledKnowledge:
             judgement = self.judge(topic, answers, verdicts, assumed, leaning, truths[topic])
             verdicts[topic] = judgement.verdict
             if judgement.leaning:
-                leaning[topic] = [q for qs in judgement.leaning.values() for q in qs]
+                leaning[topic] = judgement.leaned_on
         return Snapshot(dict(answers), dict(assumed), verdicts, leaning, truths)
 
     def verdicts_after(
@@ -454,7 +459,7 @@ class CompiledKnowledge:
             judgement = self.judge(topic, answers, verdicts, assumed, leaning, truths)
             verdicts[topic] = judgement.verdict
             if judgement.leaning:
-                leaning[topic] = [q for qs in judgement.leaning.values() for q in qs]
+                leaning[topic] = judgement.leaned_on
             before = base.verdicts[topic]
             if (
                 str(judgement.verdict) != str(before)

@@ -155,7 +155,7 @@ def evaluate(knowledge: Knowledge, answers: Mapping[str, Any]) -> Evaluation:
         decision = _explain(knowledge, topic_id, judgement, effective, answers, verdicts, decided)
         verdicts[topic_id] = _as_read(decision)
         if judgement.leaning:
-            leaning[topic_id] = [q for qs in judgement.leaning.values() for q in qs]
+            leaning[topic_id] = judgement.leaned_on
         # an assumption the verdict relies on is one whose other answer would change it:
         # whether it made a rule fire or kept a stronger one from firing
         relied = [
