@@ -49,6 +49,26 @@ def run_cli(
     )
 
 
+def imported_by_json_run(answers: Path, env: dict[str, str], modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a ``--format json`` run on ``answers`` imported, in a fresh process."""
+    probe = (
+        "import io, contextlib, sys\n"
+        "from edaadvisor.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['-a', {str(answers)!r}, '-f', 'json'])\n"
+        f"print(' '.join(m for m in {modules!r} if m in sys.modules))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.split()
+
+
 @pytest.fixture
 def cli():
     return run_cli

@@ -7,15 +7,12 @@ change files under a warm cache and check the advice follows.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, imported_by_json_run, run_cli
 
 POLICY = EXAMPLES / "policy-pack"
 LOYALTY = EXAMPLES / "loyalty-points.yaml"
@@ -34,21 +31,8 @@ def verdict(pack: Path, env: dict[str, str], topic: str = "orchestration") -> st
 
 def test_a_warm_cache_skips_parsing_and_pydantic(cache: dict[str, str]) -> None:
     run_cli("-a", str(LOYALTY), "-f", "json", env=cache)  # fills the cache
-    probe = (
-        "import io, contextlib, sys\n"
-        "from edaadvisor.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    main(['-a', {str(LOYALTY)!r}, '-f', 'json'])\n"
-        "print(sorted(m for m in ('pydantic', 'edaadvisor.core.schema') if m in sys.modules))"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **cache},
-        timeout=60,
-    )
-    assert proc.stdout.strip() == "[]", proc.stderr
+    modules = ("pydantic", "edaadvisor.core.schema")
+    assert imported_by_json_run(LOYALTY, cache, modules) == []
 
 
 def test_editing_a_pack_under_a_warm_cache_changes_the_advice(

@@ -25,6 +25,7 @@ from ..core.reading import MAX_BYTES, read_limited
 from ..core.report import Report
 from ..core.resources import templates_dir
 from ..core.terminal import terminal_safe
+from . import precompiled
 from .context import Source, adr_title
 from .prose import lower_first
 from .records import overview_context
@@ -104,6 +105,10 @@ def render_context(context: dict[str, Any], template: str = "madr") -> str:
 def _compiled(source: str, label: str) -> jinja2.Template:
     """The template compiled once per run: ``--adr-dir`` renders it for every record."""
     env = _environment()
+    name = label.removeprefix("templates/").removesuffix(".md.j2")
+    shipped = precompiled.namespace(name, source, label, env)
+    if shipped is not None:  # compiled before release from this very text
+        return env.template_class.from_module_dict(env, shipped, env.make_globals(None))
     try:
         code = env.compile(source, name=label, filename=label)
     except jinja2.TemplateSyntaxError as exc:

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 FORMAT = 2
 KEEP = 16
 """Entries kept: enough for a team switching between a few packs, bounded for everyone."""
-_RUNTIME_MODULES = (
+RUNTIME_MODULES = (
     "cache.py",
     "conditions.py",
     "knowledge.py",
@@ -45,6 +45,8 @@ _RUNTIME_MODULES = (
     "record.py",
     "schema.py",
 )
+"""The modules that define and build the cached records: a change to one invalidates entries
+(and the shipped snapshot, ``shipped.py``)."""
 
 
 def cache_dir() -> Path | None:
@@ -69,7 +71,7 @@ def signature(layers: list[tuple[str, tuple[tuple[str, int, int], ...]]]) -> Sig
     (name, size, modification time), checked the way Python checks its own ``.pyc`` files."""
     here = Path(__file__).parent
     modules: list[tuple[str, int, int]] = []
-    for module in _RUNTIME_MODULES:
+    for module in RUNTIME_MODULES:
         try:
             stat = (here / module).stat()
             modules.append((module, stat.st_size, stat.st_mtime_ns))
@@ -138,16 +140,18 @@ def load(key: Signature) -> Knowledge | None:
     return knowledge if isinstance(knowledge, Knowledge) else None
 
 
-def store(key: Signature, knowledge: Knowledge) -> None:
+def store(key: Signature, knowledge: Knowledge, *, encoded: str | None = None) -> None:
+    """Keep ``knowledge`` under ``key``; ``encoded`` is its ``encode``d JSON text when the
+    caller has it already (the shipped snapshot), which saves encoding it again."""
     folder = cache_dir()
     if folder is None:
         return
     try:
-        text = json.dumps(
-            encode({"key": repr(key), "knowledge": knowledge}),
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        if encoded is None:
+            encoded = json.dumps(encode(knowledge), ensure_ascii=False, separators=(",", ":"))
+        # encode({"key": ..., "knowledge": ...}), written out: a mapping is a "d" wrapper
+        named = json.dumps(repr(key), ensure_ascii=False)
+        text = f'{{"d":[["key",{named}],["knowledge",{encoded}]]}}'
     except (TypeError, ValueError):  # something that is not plain data: run uncached
         return
     try:

@@ -132,6 +132,15 @@ def load_knowledge(packs: Sequence[Path] = (), *, base: Path | None = None) -> K
     folders = _read_folders(packs, base)
     signature = cache.signature([(folder.label, folder.signature) for folder in folders])
     knowledge = cache.load(signature)
+    if knowledge is None and base is None and not packs:
+        from . import shipped
+
+        # the shipped base as validated before release, if these files are the ones it was
+        # made from: a first run then skips pydantic altogether
+        found = shipped.load(_read_bytes(folders[0])[0])
+        if found is not None:
+            knowledge, encoded = found
+            cache.store(signature, knowledge, encoded=encoded)
     if knowledge is None:
         knowledge, problems = _check(folders)
         if problems:
