@@ -221,6 +221,9 @@ def _explain(
     def may_move(rule: CompiledRule) -> bool:
         return would_win(rule) and (not escaped or rule.verdict == "advise_against")
 
+    # by identity: each compiled rule is one object, and comparing records field by field made
+    # these membership tests quadratic in the rules that fire together
+    in_deciding = {id(rule) for rule in deciding}
     unknown: dict[str, None] = {}
     for rule in judgement.undecidable:
         if may_move(rule):
@@ -230,7 +233,7 @@ def _explain(
     # a rule reading another topic's verdict may change this one when that verdict still can:
     # whether the rule is unknown now, or false only because of where that topic stands
     for rule in judgement.rules:
-        if (rule in deciding and not escaped) or may_move(rule):
+        if (id(rule) in in_deciding and not escaped) or may_move(rule):
             for dep in rule.topics:
                 unknown.update(dict.fromkeys(decided[dep].unknown))
     own_unknown = list(unknown)
@@ -256,7 +259,7 @@ def _explain(
         summary = _capped_summary(
             knowledge, judgement.capped, summary if deciding else None, verdict
         )
-    overridden = [r for r in judgement.fired if r not in deciding]
+    overridden = [r for r in judgement.fired if id(r) not in in_deciding]
     return Decision(
         topic=topic,
         verdict=verdict,
