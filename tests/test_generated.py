@@ -42,6 +42,8 @@ def test_the_precompiled_templates_are_current(name: str) -> None:
 
 
 def test_the_refresh_tool_finds_nothing_stale() -> None:
+    if Path(precompiled.__file__).resolve().parents[1] != REPO / "src" / "edaadvisor":
+        pytest.skip("not an editable install: the tool refuses to describe another package")
     if any(
         f"JINJA2_VERSION = {jinja2.__version__!r}" not in precompiled.module_path(n).read_text()
         for n in precompiled.SHIPPED

@@ -18,8 +18,11 @@ import argparse
 import sys
 from pathlib import Path
 
+import edaadvisor
 from edaadvisor.adr import precompiled
 from edaadvisor.core import shipped
+
+CHECKOUT = Path(__file__).resolve().parents[1] / "src" / "edaadvisor"
 
 
 def generated() -> dict[Path, str]:
@@ -34,6 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only say what is stale")
     args = parser.parse_args(argv)
+    if Path(edaadvisor.__file__).resolve().parent != CHECKOUT:
+        # the files are made from the imported package: it must be this checkout's, or the
+        # output would describe another version and land outside the repository
+        print(
+            f"error: this Python imports edaadvisor from {Path(edaadvisor.__file__).parent}, "
+            f"not from {CHECKOUT}; use the checkout's editable install (pip install -e .)",
+            file=sys.stderr,
+        )
+        return 2
     stale = 0
     for path, text in generated().items():
         current = path.read_text(encoding="utf-8") if path.exists() else None
