@@ -16,7 +16,7 @@ for the whole region. That is what keeps what-if and the linter off brute force 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
 from .conditions import (
@@ -191,11 +191,36 @@ class Snapshot(Record):
     truths: dict[str, list[Truth]]
 
 
+class Effect(NamedTuple):
+    """What one change of answers did (``CompiledKnowledge.effect``)."""
+
+    verdicts: dict[str, str]
+    work: int
+    """Rule checks it took, a topic judged again counting as a few."""
+    moved: frozenset[str]
+    """Answers whose value, or whether it is assumed, differs from the snapshot's."""
+    changed: frozenset[str]
+    """Topics whose verdict (or what it leans on) differs."""
+    touched: frozenset[str]
+    """The changed topics and those where a rule's truth, or what it leans on, may differ."""
+    flips: dict[str, dict[int, Truth]]
+    """Topic -> index of a rule whose truth differs -> its truth now."""
+
+
 class CompiledKnowledge:
     """Rules per topic as closures, a dependency order, and what each topic can depend on."""
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
+        self._reach_index: (
+            tuple[
+                dict[str, dict[str, list[int]]],
+                dict[str, list[tuple[str, list[int]]]],
+                dict[str, list[str]],
+            ]
+            | None
+        ) = None
+        self._read_with: dict[tuple[str, str], frozenset[str]] = {}
         self.rules: dict[str, list[CompiledRule]] = {t: [] for t in knowledge.topics}
         for rule in knowledge.rules:
             if rule.topic in self.rules:
@@ -287,6 +312,48 @@ class CompiledKnowledge:
         ``truths``, when given, are the rules' conditions already evaluated for these answers
         (``rule_truths``): the what-if search re-evaluates only the rules a change touches.
         """
+        verdict, fired, undecidable, deciding, top, leaning_here, cap = self._weigh(
+            topic, answers, verdicts, assumed, leaning, truths
+        )
+        capped = Capped(*cap) if cap is not None else None
+        return Judgement(
+            verdict, fired, undecidable, deciding, top, leaning_here, capped, self.rules[topic]
+        )
+
+    def verdict_of(
+        self,
+        topic: str,
+        answers: Mapping[str, Any],
+        verdicts: Mapping[str, str],
+        assumed: Mapping[str, Any] | None,
+        leaning: Mapping[str, list[str]] | None,
+        truths: Sequence[Truth],
+    ) -> tuple[str, list[str]]:
+        """``judge``'s verdict and ``leaned_on``, without the records that explain them: the
+        what-if search judges thousands of times and reads nothing else."""
+        verdict, _, _, _, _, leaning_here, _ = self._weigh(
+            topic, answers, verdicts, assumed, leaning, truths
+        )
+        return verdict, [q for qs in leaning_here.values() for q in qs]
+
+    def _weigh(
+        self,
+        topic: str,
+        answers: Mapping[str, Any],
+        verdicts: Mapping[str, str],
+        assumed: Mapping[str, Any] | None,
+        leaning: Mapping[str, list[str]] | None,
+        truths: Sequence[Truth] | None,
+    ) -> tuple[
+        str,
+        list[CompiledRule],
+        list[CompiledRule],
+        list[CompiledRule],
+        int,
+        dict[str, list[str]],
+        tuple[str, str, str, str] | None,
+    ]:
+        """``judge``'s decision as plain values (``judge`` documents it)."""
         fired: list[CompiledRule] = []
         undecidable: list[CompiledRule] = []
         ranks: dict[str, int] = {}
@@ -315,14 +382,12 @@ class CompiledKnowledge:
             verdict = Undecided(fallback) if undecidable else fallback
             deciding = []
         leaning_here = {r.id: leans[r.id] for r in deciding if r.id in leans}
-        capped = self._cap(topic, verdict, verdicts)
-        if capped is not None:
-            verdict = "not_applicable" if ADOPTION[capped.topic_verdict] == 0 else "consider"
-            if isinstance(verdicts.get(capped.topic), Undecided) and verdict == "consider":
+        cap = self._cap(topic, verdict, verdicts)
+        if cap is not None:
+            verdict = "not_applicable" if ADOPTION[cap[1]] == 0 else "consider"
+            if isinstance(verdicts.get(cap[0]), Undecided) and verdict == "consider":
                 verdict = Undecided(verdict)
-        return Judgement(
-            verdict, fired, undecidable, deciding, top, leaning_here, capped, self.rules[topic]
-        )
+        return verdict, fired, undecidable, deciding, top, leaning_here, cap
 
     def _relied(
         self,
@@ -344,8 +409,11 @@ class CompiledKnowledge:
                         relied.setdefault(question)
         return list(relied)
 
-    def _cap(self, topic: str, verdict: str, verdicts: Mapping[str, str]) -> Capped | None:
-        """The requirement that keeps ``verdict`` from standing, if any."""
+    def _cap(
+        self, topic: str, verdict: str, verdicts: Mapping[str, str]
+    ) -> tuple[str, str, str, str] | None:
+        """The requirement that keeps ``verdict`` from standing, if any, as ``Capped``'s
+        fields."""
         level = ADOPTION[str(verdict)]
         if level == 0:
             return None
@@ -355,7 +423,7 @@ class CompiledKnowledge:
             # a requirement is met by its most adopted topic; an open one counts as consider
             best = max(needed, key=lambda t: _adoption(verdicts.get(t)))
             if _adoption(verdicts.get(best)) < level:
-                return Capped(best, str(verdicts.get(best)), str(verdict), unless)
+                return (best, str(verdicts.get(best)), str(verdict), unless)
         return None
 
     def blocked(self, topic: str, verdicts: Mapping[str, str]) -> bool:
@@ -417,57 +485,121 @@ class CompiledKnowledge:
         truths: dict[str, list[Truth]] = {}
         for topic in self.order:
             truths[topic] = [rule.check(answers, verdicts) for rule in self.rules[topic]]
-            judgement = self.judge(topic, answers, verdicts, assumed, leaning, truths[topic])
-            verdicts[topic] = judgement.verdict
-            if judgement.leaning:
-                leaning[topic] = judgement.leaned_on
+            verdict, leaned_on = self.verdict_of(
+                topic, answers, verdicts, assumed, leaning, truths[topic]
+            )
+            verdicts[topic] = verdict
+            if leaned_on:
+                leaning[topic] = leaned_on
         return Snapshot(dict(answers), dict(assumed), verdicts, leaning, truths)
 
     def verdicts_after(
         self, base: Snapshot, answers: Mapping[str, Any], assumed: Mapping[str, Any]
     ) -> tuple[dict[str, str], int]:
-        """The verdicts for ``answers`` (a small change of ``base.answers``) and the rule
-        checks it took: only rules reading a changed answer, or a topic whose verdict moved,
-        are evaluated again; every topic is still decided by ``judge``."""
-        moved = {
+        """The verdicts for ``answers`` (a small change of ``base.answers``) and the work it
+        took (``effect``)."""
+        found = self.effect(base, answers, assumed)
+        return found.verdicts, found.work
+
+    def effect(
+        self, base: Snapshot, answers: Mapping[str, Any], assumed: Mapping[str, Any]
+    ) -> Effect:
+        """What a small change of ``base.answers`` does: the verdicts for ``answers``, and
+        which answers, rules and topics it reached.
+
+        Only rules reading a changed answer, or a topic whose verdict moved, are evaluated
+        again, and only the topics holding them (or requiring a moved topic) are judged again,
+        in dependency order; every such topic is still decided by ``judge``. So a change costs
+        what it reaches, not a walk over the whole knowledge."""
+        readers, required_by = self._reach()
+        moved = frozenset(
             q
             for q in set(answers) | set(base.answers)
             if answers.get(q) != base.answers.get(q) or (q in assumed) != (q in base.assumed)
-        }
-        verdicts: dict[str, str] = {}
-        leaning: dict[str, list[str]] = {}
-        changed_topics: set[str] = set()
-        work = 0
+        )
+        pending: dict[str, set[int]] = {}
+        for key in moved:
+            for topic, indexes in readers.get(key, ()):
+                pending.setdefault(topic, set()).update(indexes)
+        verdicts = dict(base.verdicts)
+        leaning = dict(base.leaning)
+        changed: set[str] = set()
+        touched: set[str] = set()
+        flips: dict[str, dict[int, Truth]] = {}
+        work = len(moved)
         for topic in self.order:
-            work += 20  # looking a topic up costs about twenty rule checks' time
-            stale = [
-                i
-                for key in (*moved, *changed_topics)
-                for i in self.readers_of[topic].get(key, ())
-            ]
-            deps_moved = any(d in changed_topics for d in self.deps[topic])
-            if not stale and not deps_moved:
-                verdicts[topic] = base.verdicts[topic]
-                if topic in base.leaning:
-                    leaning[topic] = base.leaning[topic]
+            stale = pending.get(topic)
+            if stale is None:
                 continue
-            truths = list(base.truths[topic])
             rules = self.rules[topic]
-            for i in set(stale):
-                truths[i] = rules[i].check(answers, verdicts)
-            work += len(set(stale)) + len(rules) // 10 + 10
-            judgement = self.judge(topic, answers, verdicts, assumed, leaning, truths)
-            verdicts[topic] = judgement.verdict
-            if judgement.leaning:
-                leaning[topic] = judgement.leaned_on
+            truths = list(base.truths[topic])
+            for i in stale:
+                rule = rules[i]
+                now = rule.check(answers, verdicts)
+                if now is not truths[i]:
+                    truths[i] = now
+                    flips.setdefault(topic, {})[i] = now
+                    touched.add(topic)
+                elif now is True and any(
+                    q in assumed or q in base.assumed for q in rule.questions
+                ):
+                    # a rule that still fires may now lean on an assumption, or stop leaning
+                    touched.add(topic)
+            # judging reads every rule's truth once: a tenth of a check each, plus a little
+            work += len(stale) + len(rules) // 10 + 10
+            verdict, leaned_on = self.verdict_of(
+                topic, answers, verdicts, assumed, leaning, truths
+            )
+            verdicts[topic] = verdict
+            if leaned_on:
+                leaning[topic] = leaned_on
+            else:
+                leaning.pop(topic, None)
             before = base.verdicts[topic]
             if (
-                str(judgement.verdict) != str(before)
-                or isinstance(judgement.verdict, Undecided) != isinstance(before, Undecided)
+                str(verdict) != str(before)
+                or isinstance(verdict, Undecided) != isinstance(before, Undecided)
                 or leaning.get(topic) != base.leaning.get(topic)
             ):
-                changed_topics.add(topic)
-        return verdicts, work
+                changed.add(topic)
+                touched.add(topic)
+                for reader, indexes in readers.get(topic, ()):
+                    pending.setdefault(reader, set()).update(indexes)
+                for dependant in required_by.get(topic, ()):
+                    pending.setdefault(dependant, set())
+        return Effect(verdicts, work, moved, frozenset(changed), frozenset(touched), flips)
+
+    def _reach(self) -> tuple[dict[str, list[tuple[str, list[int]]]], dict[str, list[str]]]:
+        """Answer or topic id -> (topic, indexes of its rules that read it); topic -> the
+        topics that require it. Built on first use from ``readers_of`` (what-if only)."""
+        if self._reach_index is None or self._reach_index[0] is not self.readers_of:
+            readers: dict[str, list[tuple[str, list[int]]]] = {}
+            for topic in self.order:
+                for key, indexes in self.readers_of[topic].items():
+                    readers.setdefault(key, []).append((topic, indexes))
+            required_by: dict[str, list[str]] = {}
+            for topic in self.order:
+                for needed, _ in self.requires[topic]:
+                    for other in needed:
+                        required_by.setdefault(other, []).append(topic)
+            self._reach_index = (self.readers_of, readers, required_by)
+        return self._reach_index[1], self._reach_index[2]
+
+    def read_with(self, topic: str, question: str) -> frozenset[str]:
+        """The answers and topics that some rule of ``topic``'s closure reads together with
+        ``question``: changes of two answers that no rule reads together add up rule by rule."""
+        key = (topic, question)
+        found = self._read_with.get(key)
+        if found is None:
+            together: set[str] = set()
+            for member in self.topic_closure[topic]:
+                rules = self.rules[member]
+                for i in self.readers_of[member].get(question, ()):
+                    together.update(rules[i].questions)
+                    together.update(rules[i].topics)
+            together.discard(question)
+            found = self._read_with[key] = frozenset(together)
+        return found
 
     def hidden(self, question: str, answers: Mapping[str, Any]) -> bool:
         """Whether the interview would not ask ``question`` given ``answers``."""

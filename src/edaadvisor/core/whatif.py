@@ -28,23 +28,25 @@ from collections.abc import Iterator, Mapping
 from itertools import product
 from typing import Any
 
-from .compiled import CompiledKnowledge, Snapshot, compiled_for
-from .conditions import PairTest
+from .compiled import CompiledKnowledge, Effect, Snapshot, compiled_for
+from .conditions import PairTest, Undecided
 from .engine import assumed_answers
 from .knowledge import Knowledge
 from .model import Question
 from .record import Record
 from .regions import Region, int_regions, region_of
 
+_UNKNOWN: Any = object()
+
 LIMIT = 5
 """Counterfactuals listed per topic: enough to revisit a decision, few enough to read."""
-BUDGET_PER_RULE = 40
-BUDGET_FLOOR = 400_000
-"""Work allowed for one search, in rule checks (a topic looked up or judged again counts as a
-few): forty per rule of the knowledge, and never less than twice what the bundled example
-that needs the most (pairs of changes for several topics) takes. Past it the search stops and
-the report says so (``what_if_complete``); the budget counts work, not time, so the same
-answers always give the same changes."""
+BUDGET_PER_EVALUATION = 36
+BUDGET_FLOOR = 40_000
+"""Work allowed for one search, in rule checks (a topic judged again counts as a few more):
+36 times what judging every topic once takes (``evaluation_work``), and never less than
+twice what the bundled example that needs the most (pairs of changes for several topics)
+takes. Past it the search stops and the report says so (``what_if_complete``); the budget
+counts work, not time, so the same answers always give the same changes."""
 
 Change = tuple[tuple[str, Any], ...]
 
@@ -80,12 +82,17 @@ class WhatIfSearch:
         self.regions = int_regions(knowledge)
         self.paired = _paired_questions(knowledge)
         self._memo: dict[Change, dict[str, str] | None] = {}
+        self._effects: dict[Change, Effect] = {}
+        self._judged: dict[tuple[Change, str], str | None] = {}
+        self._candidates: dict[str, list[tuple[Any, int]]] = {}
+        # answers that decide whether a typical answer is assumed: changing one of them can
+        # move other answers too, so changes of them are never assumed to add up
+        self._entangled = _entangled_questions(knowledge)
         self.evaluations = 0
         # every rule's truth for the answers as they stand: a change re-checks only the rules
         # that read what it changed, and the verdicts still come from the engine's judge
         self.snapshot: Snapshot = self.compiled.snapshot(self.answers, self.assumed)
-        size = sum(len(rules) for rules in self.compiled.rules.values())
-        self.budget = max(BUDGET_FLOOR, BUDGET_PER_RULE * size)
+        self.budget = max(BUDGET_FLOOR, BUDGET_PER_EVALUATION * evaluation_work(self.compiled))
         self.work = 0
         self.complete = True
 
@@ -99,18 +106,27 @@ class WhatIfSearch:
             return None
         given = {**self.given_answers, **dict(change)}
         # a change can make another typical answer apply (or stop applying), as in the engine
-        assumed = assumed_answers(self.knowledge, given)
+        assumed = self.compiled.assume(given)
         changed = {**given, **assumed}
         result: dict[str, str] | None = None
         if not any(self.compiled.hidden(q, changed) for q, _ in change):
             self.evaluations += 1
-            result, work = self.compiled.verdicts_after(self.snapshot, changed, assumed)
-            self.work += work
+            effect = self.compiled.effect(self.snapshot, changed, assumed)
+            self.work += effect.work
+            result = effect.verdicts
+            if len(change) == 1:
+                self._effects[change] = effect
         self._memo[change] = result
         return result
 
     def candidates(self, question_id: str) -> list[tuple[Any, int]]:
         """``(value, distance from the current answer)``, closest first."""
+        found = self._candidates.get(question_id)
+        if found is None:
+            found = self._candidates[question_id] = self._find_candidates(question_id)
+        return found
+
+    def _find_candidates(self, question_id: str) -> list[tuple[Any, int]]:
         question = self.knowledge.questions[question_id]
         current = self.answers.get(question_id)
         found: list[tuple[Any, int]] = []
@@ -163,25 +179,168 @@ class WhatIfSearch:
         return found
 
     def pairs(self, topic: str, limit: int) -> list[tuple[Change, str]]:
-        """Two-answer changes for a topic no single change moves, smallest first."""
+        """Two-answer changes for a topic no single change moves, smallest first.
+
+        Only pairs that can move it are tried (``may_move``): the one-answer changes, already
+        made, tell which rules each of them reaches."""
         found: list[tuple[Change, str]] = []
         questions = list(self._askable(self.compiled.question_closure.get(topic, [])))
+        closure = frozenset(self.compiled.topic_closure[topic])
+        quiet = {q: self._quiet(topic, closure, q) for q in questions}
         for i, first in enumerate(questions):
             for second in questions[i + 1 :]:
+                if self.work > self.budget:
+                    # every further change would be refused: stop looking (``outcome``)
+                    self.complete = False
+                    return found[:limit]
+                if (
+                    quiet[first]
+                    and quiet[second]
+                    and second not in self.compiled.read_with(topic, first)
+                ):
+                    continue  # no value of either reaches the topic's rules, nor do they meet
                 seen: set[str] = set()
                 combos = sorted(
                     product(self.candidates(first), self.candidates(second)),
                     key=lambda c: (c[0][1] + c[1][1], c[0][1]),
                 )
                 for (a, _), (b, _) in combos:
+                    one: Change = ((first, a),)
+                    two: Change = ((second, b),)
+                    if not self.may_move(topic, closure, one, two):
+                        continue
                     change: Change = ((first, a), (second, b))
-                    verdict = (self.outcome(change) or {}).get(topic)
+                    verdict = self._combined(topic, closure, one, two)
+                    if verdict is _UNKNOWN:
+                        verdict = (self.outcome(change) or {}).get(topic)
                     if verdict and verdict != self.verdicts[topic] and verdict not in seen:
                         seen.add(verdict)
                         found.append((change, verdict))
                 if len(found) >= limit:
                     return found[:limit]
         return found
+
+    def may_move(self, topic: str, closure: frozenset[str], one: Change, two: Change) -> bool:
+        """Whether changing both ``one`` and ``two`` can move ``topic`` when neither alone does.
+
+        It cannot when one of them changes no rule's truth in the topic's closure (nor what a
+        rule leans on, nor a topic) and no rule there reads what it changed together with what
+        the other changed: then every rule, and so every topic, comes out as for the other
+        change alone, which leaves the topic where it is. Judged from the one-answer changes'
+        effects, so it costs a few set operations instead of an evaluation."""
+        first, second = self._effects.get(one), self._effects.get(two)
+        if first is None or second is None:
+            return True  # not tried alone (hidden, or past the budget): nothing to go by
+        if not (self._alone(one, first) and self._alone(two, second)):
+            return True
+        return not (
+            self._adds_nothing(topic, closure, one[0][0], first, second)
+            or self._adds_nothing(topic, closure, two[0][0], second, first)
+        )
+
+    def _combined(self, topic: str, closure: frozenset[str], one: Change, two: Change) -> Any:
+        """``topic``'s verdict after both changes, worked out from what each did alone:
+        ``_UNKNOWN`` when that cannot tell (then the pair is evaluated as any change is), None
+        when the pair is not askable or the budget is spent.
+
+        When neither change moved a topic of the closure, a rule there comes out as after the
+        change whose answer it reads (or as before, reading neither); only rules reading both
+        answers are checked again, and only the topics both changes reach are judged again.
+        If one of those moves and it is not ``topic``, its dependants would need judging too:
+        that is left to the full evaluation."""
+        first, second = self._effects.get(one), self._effects.get(two)
+        if (
+            first is None
+            or second is None
+            or not (self._alone(one, first) and self._alone(two, second))
+            or (first.changed | second.changed) & closure
+        ):
+            return _UNKNOWN
+        change = one + two
+        if change in self._memo:
+            return (self._memo[change] or {}).get(topic)
+        if self.work > self.budget:
+            self.complete = False
+            return None
+        (q1, a), (q2, b) = one[0], two[0]
+        answers = {**self.answers, q1: a, q2: b}
+        if self.compiled.hidden(q1, answers) or self.compiled.hidden(q2, answers):
+            return None
+        # neither answer decides whether another is assumed (``_alone``)
+        assumed = {q: v for q, v in self.assumed.items() if q != q1 and q != q2}
+        base = self.snapshot
+        compiled = self.compiled
+        self.work += 2
+        for member in compiled.topic_closure[topic]:
+            rules = compiled.rules[member]
+            both = [i for i in compiled.readers_of[member].get(q1, ()) if q2 in rules[i].questions]
+            if not both and not (member in first.touched and member in second.touched):
+                continue
+            key = (change, member)
+            moved = self._judged.get(key, _UNKNOWN)
+            if moved is _UNKNOWN:
+                moved = self._judged[key] = self._judge_both(
+                    member, answers, assumed, (first, second), both
+                )
+                self.work += len(both) + len(rules) // 10 + 10
+            if moved is None:
+                continue
+            return moved if member == topic else _UNKNOWN
+        return base.verdicts[topic]
+
+    def _judge_both(
+        self,
+        topic: str,
+        answers: dict[str, Any],
+        assumed: dict[str, Any],
+        effects: tuple[Effect, Effect],
+        both: list[int],
+    ) -> str | None:
+        """``topic``'s verdict with both single changes' rule truths (and ``both``, the rules
+        reading both answers, checked again), or None if it comes out as before."""
+        base = self.snapshot
+        rules = self.compiled.rules[topic]
+        truths = list(base.truths[topic])
+        for effect in effects:
+            for i, truth in effect.flips.get(topic, {}).items():
+                truths[i] = truth
+        for i in both:
+            truths[i] = rules[i].check(answers, base.verdicts)
+        verdict, leaned_on = self.compiled.verdict_of(
+            topic, answers, base.verdicts, assumed, base.leaning, truths
+        )
+        before = base.verdicts[topic]
+        if (
+            str(verdict) == str(before)
+            and isinstance(verdict, Undecided) == isinstance(before, Undecided)
+            and (leaned_on or None) == base.leaning.get(topic)
+        ):
+            return None
+        return verdict
+
+    def _alone(self, change: Change, effect: Effect) -> bool:
+        """Whether ``change`` moved its own answer only, so it adds up with another one."""
+        question = change[0][0]
+        return question not in self._entangled and effect.moved == {question}
+
+    def _adds_nothing(
+        self, topic: str, closure: frozenset[str], question: str, effect: Effect, other: Effect
+    ) -> bool:
+        together = self.compiled.read_with(topic, question)
+        return (
+            not (effect.touched & closure)
+            and not (together & other.moved)
+            and not (together & other.changed)
+        )
+
+    def _quiet(self, topic: str, closure: frozenset[str], question: str) -> bool:
+        """Whether no value tried for ``question`` reaches a rule's truth in the closure."""
+        for value, _ in self.candidates(question):
+            change: Change = ((question, value),)
+            effect = self._effects.get(change)
+            if effect is None or not self._alone(change, effect) or effect.touched & closure:
+                return False
+        return True
 
     def _askable(self, questions: Any) -> Iterator[str]:
         for question in questions:
@@ -308,3 +467,17 @@ def _paired_questions(knowledge: Knowledge) -> dict[str, list[str]]:
                 paired.setdefault(left, []).append(right)
                 paired.setdefault(right, []).append(left)
     return paired
+
+
+def evaluation_work(compiled: CompiledKnowledge) -> int:
+    """Judging every topic once, in the search's work units (``CompiledKnowledge.effect``)."""
+    return sum(len(rules) + len(rules) // 10 + 10 for rules in compiled.rules.values())
+
+
+def _entangled_questions(knowledge: Knowledge) -> frozenset[str]:
+    """Answers read by the condition under which a typical answer is assumed."""
+    found: set[str] = set()
+    for question in knowledge.questions.values():
+        if question.typical is not None and question.visible_when is not None:
+            found.update(question.visible_when.questions())
+    return frozenset(found)
