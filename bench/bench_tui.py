@@ -114,7 +114,9 @@ def bench_startup(runs: int) -> tuple[float, float]:
     return statistics.median(empty), statistics.median(advisor)
 
 
-def bench_reevaluation(rounds: int) -> tuple[float, float]:
+def bench_reevaluation(rounds: int) -> tuple[float, float, float]:
+    """Median and maximum seconds of one answer re-evaluated (validate, engine, what-if),
+    and the median of the engine alone."""
     from edaadvisor.core import load_answers_file, load_knowledge
     from edaadvisor.tui.session import Interview
 
@@ -142,7 +144,7 @@ def bench_reevaluation(rounds: int) -> tuple[float, float]:
         start = time.perf_counter()
         interview.evaluate()
         engine_only.append(time.perf_counter() - start)
-    return statistics.median(per_answer), statistics.median(engine_only)
+    return statistics.median(per_answer), max(per_answer), statistics.median(engine_only)
 
 
 ANSWER_VALUES = (1, 6, 0, 3, 12, 250_000)
@@ -266,11 +268,12 @@ def main() -> int:
 
     empty, advisor = bench_startup(options.runs)
     ratio = advisor / empty
-    per_answer, engine = bench_reevaluation(options.rounds)
+    per_answer, slowest, engine = bench_reevaluation(options.rounds)
     print(f"empty Textual app, first screen:  median {empty * 1000:7.1f} ms ({options.runs} runs)")
     print(f"edaadvisor, full first screen:    median {advisor * 1000:7.1f} ms")
     print(f"ratio: {ratio:.2f} (target <= 1.3)")
     print(f"re-evaluation after an answer:    median {per_answer * 1000:7.2f} ms (target < 16)")
+    print(f"  slowest of the {options.rounds}:            {slowest * 1000:7.2f} ms (target < 16)")
     print(f"  of which the engine alone:      median {engine * 1000:7.2f} ms")
     latencies = bench_answers(options.answers)
     median = statistics.median(latencies) * 1000
@@ -279,7 +282,8 @@ def main() -> int:
         f"p90 {percentile(latencies, 0.9) * 1000:7.1f} ms ({len(latencies)} answers)"
     )
     p90 = percentile(latencies, 0.9)
-    return 0 if ratio <= 1.3 and per_answer < 0.016 and median <= 25 and p90 <= 0.05 else 1
+    met = ratio <= 1.3 and per_answer < 0.016 and slowest < 0.016
+    return 0 if met and median <= 25 and p90 <= 0.05 else 1
 
 
 if __name__ == "__main__":
