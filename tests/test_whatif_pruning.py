@@ -1,0 +1,129 @@
+"""What-if skips the pairs of changes that cannot move a topic, and its work stays bounded.
+
+The pruned search must list exactly what trying every pair lists: checked against a reference
+search that prunes nothing (kept here only), over random answers on the shipped knowledge and
+on small generated bases. Work is counted in the search's own units and changes tried, never
+in time.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLES, REPO
+from edaadvisor.core import Knowledge, evaluate, load_answers_file, load_knowledge, whatif
+from edaadvisor.core.whatif import LIMIT, WhatIf, WhatIfSearch
+
+sys.path.insert(0, str(REPO / "bench"))
+import kbgen
+
+SHIPPED = load_knowledge()
+BASES = {
+    "shipped": SHIPPED,
+    "30": kbgen.generate(SHIPPED, 30),
+    "60": kbgen.generate(SHIPPED, 60, 7),
+}
+
+
+class TryEveryPair(WhatIfSearch):
+    """The reference: every pair of candidate values is evaluated in full."""
+
+    def may_move(self, *_: Any) -> bool:
+        return True
+
+    def _combined(self, *_: Any) -> Any:
+        return whatif._UNKNOWN
+
+    def _quiet(self, *_: Any) -> bool:
+        return False
+
+
+def _search(
+    cls: type[WhatIfSearch], knowledge: Knowledge, answers: dict[str, Any]
+) -> tuple[dict[str, list[WhatIf]], WhatIfSearch]:
+    evaluation = evaluate(knowledge, answers)
+    search = cls(knowledge, answers, evaluation.verdicts, assumed=evaluation.assumed)
+    search.budget = 10**9  # both searches run to the end: only pruning may differ
+    singles = search.singles()
+    found = {}
+    for topic in knowledge.topics:
+        ordered = sorted(singles[topic], key=lambda item: not search.settles_open_question(item[0]))
+        items = ordered[:LIMIT] or search.pairs(topic, LIMIT)
+        found[topic] = [WhatIf(dict(c), v, search.describe(c)) for c, v in items]
+    return found, search
+
+
+def _answers(knowledge: Knowledge) -> st.SearchStrategy[dict[str, Any]]:
+    def domain(question: Any) -> st.SearchStrategy[Any]:
+        if question.type == "bool":
+            return st.booleans()
+        if question.type == "enum":
+            return st.sampled_from(question.values)
+        low = question.minimum if question.minimum is not None else 0
+        return st.sampled_from([v for v in (0, 1, 2, 3, 4, 6, 100, 1000, 10**6) if v >= low])
+
+    kinds = ("bool", "enum", "int")
+    return st.fixed_dictionaries(
+        {},
+        optional={q.id: domain(q) for q in knowledge.questions.values() if q.type in kinds},
+    )
+
+
+@pytest.mark.parametrize("base", sorted(BASES))
+def test_pruned_search_lists_what_trying_every_pair_lists(base: str) -> None:
+    knowledge = BASES[base]
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_answers(knowledge))
+    def check(answers: dict[str, Any]) -> None:
+        assert _search(WhatIfSearch, knowledge, answers)[0] == (
+            _search(TryEveryPair, knowledge, answers)[0]
+        )
+
+    check()
+
+
+def test_pruning_evaluates_far_fewer_pairs_on_the_example_that_needs_most() -> None:
+    # no single answer moves most topics here, so every topic searches pairs
+    answers = load_answers_file(EXAMPLES / "video-monitoring.yaml", SHIPPED).answers
+    pruned, search = _search(WhatIfSearch, SHIPPED, dict(answers))
+    every, reference = _search(TryEveryPair, SHIPPED, dict(answers))
+    assert pruned == every
+    assert any(len(items[0].changes) == 2 for items in pruned.values() if items)
+    tried = (search.evaluations, reference.evaluations)
+    assert search.evaluations * 3 < reference.evaluations, tried
+    assert search.work * 2 < reference.work, (search.work, reference.work)
+
+
+@pytest.mark.parametrize("size", [100, 1000])
+def test_the_search_stops_within_its_budget_on_generated_bases(size: int) -> None:
+    knowledge = kbgen.generate(SHIPPED, size)
+    answers, verdicts = kbgen.inputs(knowledge, EXAMPLES / "order-fulfilment.yaml")
+    work = kbgen.search_size(knowledge, answers, verdicts, full=True)
+    search = WhatIfSearch(knowledge, answers, verdicts)
+    # the budget is a multiple of judging every topic once, with a floor the examples need
+    per_evaluation = whatif.evaluation_work(search.compiled)
+    assert search.budget == max(whatif.BUDGET_FLOOR, whatif.BUDGET_PER_EVALUATION * per_evaluation)
+    # past the budget only the change under way finishes: at most one evaluation's work more
+    assert work["work"] <= search.budget + 2 * per_evaluation, work
+
+
+def test_every_shipped_example_finishes_its_search_well_within_the_budget() -> None:
+    for example in sorted(EXAMPLES.glob("*.yaml")):
+        answers = load_answers_file(example, SHIPPED).answers
+        evaluation = evaluate(SHIPPED, answers)
+        _, complete = whatif.search_what_if(
+            SHIPPED, answers, evaluation.verdicts, assumed=evaluation.assumed
+        )
+        assert complete, example.name
+        search = WhatIfSearch(SHIPPED, answers, evaluation.verdicts, assumed=evaluation.assumed)
+        for topic, found in search.singles().items():
+            if not found:
+                search.pairs(topic, LIMIT)
+        # the floor is twice what the example that needs most takes
+        assert search.work * 2 <= whatif.BUDGET_FLOOR, (example.name, search.work)
