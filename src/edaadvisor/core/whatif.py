@@ -9,7 +9,9 @@ when there is none, pairs of answers. Candidate values come from each question's
   4`` is tried at 3 and 1 (the regions ``2-3`` and ``0-1``), never at every integer;
 * unanswered questions: every value, but only for questions the interview would ask given the
   other answers (a hidden question is not a sensible thing to suggest); a question whose
-  typical answer the engine assumed is tried at its other values.
+  typical answer the engine assumed is tried at its other values;
+* of values that every test of the knowledge treats alike (brokers with the same
+  capabilities, say), only the closest: they would give the same verdicts.
 
 Order is deterministic: one change before two, then changes to questions nobody answered (the
 ones a team can settle next) before changes to facts already given, then the knowledge base's
@@ -27,9 +29,24 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from itertools import product
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from .compiled import CompiledKnowledge, Effect, Snapshot, compiled_for
-from .conditions import PairTest, Undecided
+from .compiled import (
+    Check,
+    CompiledKnowledge,
+    Effect,
+    Snapshot,
+    compile_condition,
+    compiled_for,
+    judging_work,
+)
+from .conditions import (
+    BROKER_QUESTION,
+    AnswerTest,
+    CapabilityTest,
+    PairTest,
+    Undecided,
+)
 from .engine import assumed_answers
 from .knowledge import Knowledge
 from .model import Question
@@ -42,7 +59,8 @@ LIMIT = 5
 """Counterfactuals listed per topic: enough to revisit a decision, few enough to read."""
 BUDGET_PER_EVALUATION = 36
 BUDGET_FLOOR = 40_000
-"""Work allowed for one search, in rule checks (a topic judged again counts as a few more):
+"""Work allowed for one search, in rule checks (judging a topic again counts a third of a
+check per rule, weighing a pair of values one):
 36 times what judging every topic once takes (``evaluation_work``), and never less than
 twice what the bundled example that needs the most (pairs of changes for several topics)
 takes. Past it the search stops and the report says so (``what_if_complete``); the budget
@@ -120,11 +138,42 @@ class WhatIfSearch:
         return result
 
     def candidates(self, question_id: str) -> list[tuple[Any, int]]:
-        """``(value, distance from the current answer)``, closest first."""
+        """``(value, distance from the current answer)``, closest first, one value for each
+        way the knowledge tells values apart (``_distinct``)."""
         found = self._candidates.get(question_id)
         if found is None:
-            found = self._candidates[question_id] = self._find_candidates(question_id)
+            found = self._candidates[question_id] = self._distinct(
+                question_id, self._find_candidates(question_id)
+            )
         return found
+
+    def _distinct(
+        self, question_id: str, found: list[tuple[Any, int]]
+    ) -> list[tuple[Any, int]]:
+        """``found`` without the values every test of the knowledge treats alike.
+
+        Rules, requirements and visibility see an answer only through their tests, so two
+        values that pass and fail the same tests give the same verdicts with any other
+        answers: only the closest of them is a change worth listing (and the only one listed
+        anyway, since equal outcomes keep the closest change). A value the tests cannot tell
+        from the current answer changes nothing. Comparing two answers with each other
+        depends on the other answer, so a question read that way keeps every value."""
+        leaves = _leaves_reading(self.compiled).get(question_id)
+        if leaves is None:  # read by a comparison of two answers
+            return found
+
+        def seen_as(value: Any) -> tuple[Any, ...]:
+            answer = {question_id: value}
+            return tuple(test(answer, {}) for test in leaves)
+
+        taken = {seen_as(self.answers.get(question_id))}
+        kept: list[tuple[Any, int]] = []
+        for value, distance in found:
+            key = seen_as(value)
+            if key not in taken:
+                taken.add(key)
+                kept.append((value, distance))
+        return kept
 
     def _find_candidates(self, question_id: str) -> list[tuple[Any, int]]:
         question = self.knowledge.questions[question_id]
@@ -204,6 +253,8 @@ class WhatIfSearch:
                     product(self.candidates(first), self.candidates(second)),
                     key=lambda c: (c[0][1] + c[1][1], c[0][1]),
                 )
+                # weighing a pair costs about a rule check even when it is skipped
+                self.work += len(combos)
                 for (a, _), (b, _) in combos:
                     one: Change = ((first, a),)
                     two: Change = ((second, b),)
@@ -282,7 +333,7 @@ class WhatIfSearch:
                 moved = self._judged[key] = self._judge_both(
                     member, answers, assumed, (first, second), both
                 )
-                self.work += len(both) + len(rules) // 10 + 10
+                self.work += len(both) + judging_work(len(rules))
             if moved is None:
                 continue
             return moved if member == topic else _UNKNOWN
@@ -469,9 +520,41 @@ def _paired_questions(knowledge: Knowledge) -> dict[str, list[str]]:
     return paired
 
 
+_LEAVES: WeakKeyDictionary[CompiledKnowledge, dict[str, list[Check] | None]] = (
+    WeakKeyDictionary()
+)
+
+
+def _leaves_reading(compiled: CompiledKnowledge) -> dict[str, list[Check] | None]:
+    """Question -> every test that reads its answer where verdicts are made: the rules (the
+    declared ``applies_when`` among them) and the conditions under which a question is asked,
+    which also decide where a typical answer is assumed; None for a question that a test
+    compares with another answer."""
+    found = _LEAVES.get(compiled)
+    if found is not None:
+        return found
+    conditions = [rule.rule.when for rules in compiled.rules.values() for rule in rules]
+    conditions += [
+        q.visible_when for q in compiled.knowledge.questions.values() if q.visible_when
+    ]
+    leaves: dict[str, list[Check] | None] = {}
+    for condition in conditions:
+        for node in condition.walk():
+            if isinstance(node, PairTest):
+                for question in node.answers:
+                    leaves[question] = None
+            elif isinstance(node, AnswerTest | CapabilityTest):
+                question = node.answer if isinstance(node, AnswerTest) else BROKER_QUESTION
+                tests = leaves.setdefault(question, [])
+                if tests is not None:
+                    tests.append(compile_condition(node))
+    _LEAVES[compiled] = leaves
+    return leaves
+
+
 def evaluation_work(compiled: CompiledKnowledge) -> int:
     """Judging every topic once, in the search's work units (``CompiledKnowledge.effect``)."""
-    return sum(len(rules) + len(rules) // 10 + 10 for rules in compiled.rules.values())
+    return sum(len(rules) + judging_work(len(rules)) for rules in compiled.rules.values())
 
 
 def _entangled_questions(knowledge: Knowledge) -> frozenset[str]:
