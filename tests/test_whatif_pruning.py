@@ -9,10 +9,14 @@ in time.
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -131,3 +135,48 @@ def test_every_shipped_example_finishes_its_search_well_within_the_budget() -> N
                 search.pairs(topic, LIMIT)
         # the floor is twice what the example that needs most takes
         assert search.work * 2 <= whatif.BUDGET_FLOOR, (example.name, search.work)
+
+
+def _capped() -> None:  # generous: the search takes well under a second and 50 MB here
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CPU, (30, 30))
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+@pytest.mark.parametrize("shape", ["in-lists", "thresholds"])
+def test_packs_that_cut_answers_into_thousands_of_values_stay_bounded(
+    tmp_path: Path, shape: str
+) -> None:
+    """``in:`` lists of 1,600 values (alike to every test: one value tried), or hundreds of
+    distinct thresholds on two questions (800 values each to try, 640,000 pairs of them: the
+    budget stops it). Either way a plain report within CPU and memory caps, saying if the
+    search stopped early."""
+    rules = []
+    for i in range(6 if shape == "in-lists" else 400):
+        if shape == "in-lists":
+            listed = list(range(2000 + i, 3600 + i))
+            tests = [{"answer": "partitions", "ge": 5000 + i}, {"answer": "services", "in": listed}]
+        else:
+            tests = [
+                {"answer": "services", "ge": 5 + 7 * i},
+                {"answer": "partitions", "ge": 8 + 7 * i},
+            ]
+        rules.append({
+            "id": f"wide.r{i}", "topic": "cqrs", "verdict": ("recommend", "advise_against")[i % 2],
+            "when": {"all": tests}, "summary": "Wide.", "rationale": "Wide.",
+            "references": [{"section": "Events"}],
+        })  # fmt: skip
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text("name: wide\nversion: '1'\n")
+    (pack / "rules.yaml").write_text(yaml.safe_dump({"rules": rules}, width=1 << 20))
+    proc = subprocess.run(
+        [sys.executable, "-m", "edaadvisor", "-a", str(EXAMPLES / "order-fulfilment.yaml"),
+         "-k", str(pack), "-f", "json"],
+        capture_output=True, text=True, timeout=600, preexec_fn=_capped,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-500:]
+    report = json.loads(proc.stdout)
+    # the 1,600 listed values pass and fail the same tests: the search finishes
+    assert report["what_if_complete"] is (shape == "in-lists")

@@ -248,6 +248,12 @@ class WhatIfSearch:
                     and second not in self.compiled.read_with(topic, first)
                 ):
                     continue  # no value of either reaches the topic's rules, nor do they meet
+                pairs_of_values = len(self.candidates(first)) * len(self.candidates(second))
+                if self.work + pairs_of_values > self.budget:
+                    # weighing them would spend the budget: stop before listing them, since
+                    # a pack's thresholds can make that list millions long
+                    self.complete = False
+                    return found[:limit]
                 seen: set[str] = set()
                 combos = sorted(
                     product(self.candidates(first), self.candidates(second)),
