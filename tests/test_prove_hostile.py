@@ -344,6 +344,33 @@ def test_answers_and_adrs_must_be_regular_files(tmp_path: Path, special: str) ->
     refused(bounded("check", str(path)), prefix="edaadvisor")
 
 
+@pytest.mark.parametrize("special", ["fifo", "dev-zero", "sparse-2gib"])
+def test_an_adr_folder_holding_special_files_is_written_without_reading_them(
+    tmp_path: Path, special: str
+) -> None:
+    # the folder's records are peeked at for their format; a FIFO named like a record blocked
+    # the write forever, and a 2 GiB marker was read whole
+    adrs = tmp_path / "adrs"
+    adrs.mkdir()
+    record = adrs / "0001-odd.md"
+    if special == "fifo":
+        os.mkfifo(record)
+    elif special == "dev-zero":
+        record.symlink_to("/dev/zero")
+    else:
+        with record.open("wb") as handle:
+            handle.truncate(2 << 30)
+    proc = bounded("-a", str(ORDER), "--adr-dir", str(adrs), "--single")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stdout.split() == [str(adrs / "0002-event-driven-order-fulfilment.md")]
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    marker = repo / ".adr-dir"
+    with marker.open("wb") as handle:
+        handle.truncate(2 << 30)
+    refused(bounded("-a", str(ORDER), "--adr-dir", cwd=repo), ".adr-dir", "larger than")
+
+
 def test_kb_diff_does_not_block_on_a_fifo_among_the_answers(tmp_path: Path) -> None:
     answers = tmp_path / "answers"
     answers.mkdir()
