@@ -270,7 +270,8 @@ def test_force_never_replaces_a_device_or_a_pipe(tmp_path: Path) -> None:
     null_link = tmp_path / "null"
     null_link.symlink_to("/dev/null")
     for target in (fifo, null_link):
-        refused(bounded("-a", str(ORDER), "-o", str(target), "--force"), "not a regular file")
+        for force in (["--force"], []):  # without --force: not advice to pass it
+            refused(bounded("-a", str(ORDER), "-o", str(target), *force), "not a regular file")
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert null_link.is_symlink() and stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
