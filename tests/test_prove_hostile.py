@@ -186,6 +186,21 @@ TEMPLATES = {
     "replace": "{{ ('a' * 100000)|replace('a', 'a' * 100000) }}",
     "batch": "{{ [1]|batch(10**9, 0)|list }}",
     "output": "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+    # shared parts: cheap to build, ten billion characters once written out
+    "shared-repetition": "{{ [[1] * 100000] * 100000 }}",
+    "self-reference": "{% set l = [1] %}{% set _ = l.append(l) %}{{ l|tojson }}",
+    "mutated-after-sharing": "{% set a = [] %}{% set b = [a, a, a, a, a, a, a, a, a, a] %}"
+    "{% set c = [b, b, b, b, b, b, b, b, b, b] %}{% set _ = a.extend(range(100000)) %}{{ c }}",
+    **{
+        f"nested-literals-{way}": "{% set a = [1] * 100000 %}{% set b = [a, a, a, a, a] %}"
+        "{% set c = [b, b, b, b, b] %}{% set d = [c, c, c, c, c] %}" + show
+        for way, show in (
+            ("output", "{{ d }}"), ("concat", "{{ 'x' ~ d }}"), ("percent", "{{ '%s' % [d] }}"),
+            ("format", "{{ '{}'.format(d) }}"), ("join", "{{ d|join }}"),
+            ("string", "{{ d|string|length }}"), ("sum", "{{ (d|sum(start=[]))|length }}"),
+            ("namespace", "{% set ns = namespace(v=d) %}{{ ns }}"),
+        )
+    },
 }
 
 
