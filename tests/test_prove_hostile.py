@@ -186,6 +186,21 @@ TEMPLATES = {
     "replace": "{{ ('a' * 100000)|replace('a', 'a' * 100000) }}",
     "batch": "{{ [1]|batch(10**9, 0)|list }}",
     "output": "{% for i in range(100000) %}{{ 'x' * 1000 }}{% endfor %}",
+    # shared parts: cheap to build, ten billion characters once written out
+    "shared-repetition": "{{ [[1] * 100000] * 100000 }}",
+    "self-reference": "{% set l = [1] %}{% set _ = l.append(l) %}{{ l|tojson }}",
+    "mutated-after-sharing": "{% set a = [] %}{% set b = [a, a, a, a, a, a, a, a, a, a] %}"
+    "{% set c = [b, b, b, b, b, b, b, b, b, b] %}{% set _ = a.extend(range(100000)) %}{{ c }}",
+    **{
+        f"nested-literals-{way}": "{% set a = [1] * 100000 %}{% set b = [a, a, a, a, a] %}"
+        "{% set c = [b, b, b, b, b] %}{% set d = [c, c, c, c, c] %}" + show
+        for way, show in (
+            ("output", "{{ d }}"), ("concat", "{{ 'x' ~ d }}"), ("percent", "{{ '%s' % [d] }}"),
+            ("format", "{{ '{}'.format(d) }}"), ("join", "{{ d|join }}"),
+            ("string", "{{ d|string|length }}"), ("sum", "{{ (d|sum(start=[]))|length }}"),
+            ("namespace", "{% set ns = namespace(v=d) %}{{ ns }}"),
+        )
+    },
 }
 
 
@@ -270,7 +285,8 @@ def test_force_never_replaces_a_device_or_a_pipe(tmp_path: Path) -> None:
     null_link = tmp_path / "null"
     null_link.symlink_to("/dev/null")
     for target in (fifo, null_link):
-        refused(bounded("-a", str(ORDER), "-o", str(target), "--force"), "not a regular file")
+        for force in (["--force"], []):  # without --force: not advice to pass it
+            refused(bounded("-a", str(ORDER), "-o", str(target), *force), "not a regular file")
     assert stat.S_ISFIFO(fifo.lstat().st_mode)
     assert null_link.is_symlink() and stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
@@ -342,6 +358,33 @@ def test_answers_and_adrs_must_be_regular_files(tmp_path: Path, special: str) ->
         path = Path(special)
     refused(bounded("-a", str(path), "-f", "json"))
     refused(bounded("check", str(path)), prefix="edaadvisor")
+
+
+@pytest.mark.parametrize("special", ["fifo", "dev-zero", "sparse-2gib"])
+def test_an_adr_folder_holding_special_files_is_written_without_reading_them(
+    tmp_path: Path, special: str
+) -> None:
+    # the folder's records are peeked at for their format; a FIFO named like a record blocked
+    # the write forever, and a 2 GiB marker was read whole
+    adrs = tmp_path / "adrs"
+    adrs.mkdir()
+    record = adrs / "0001-odd.md"
+    if special == "fifo":
+        os.mkfifo(record)
+    elif special == "dev-zero":
+        record.symlink_to("/dev/zero")
+    else:
+        with record.open("wb") as handle:
+            handle.truncate(2 << 30)
+    proc = bounded("-a", str(ORDER), "--adr-dir", str(adrs), "--single")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stdout.split() == [str(adrs / "0002-event-driven-order-fulfilment.md")]
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    marker = repo / ".adr-dir"
+    with marker.open("wb") as handle:
+        handle.truncate(2 << 30)
+    refused(bounded("-a", str(ORDER), "--adr-dir", cwd=repo), ".adr-dir", "larger than")
 
 
 def test_kb_diff_does_not_block_on_a_fifo_among_the_answers(tmp_path: Path) -> None:

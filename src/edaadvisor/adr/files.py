@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from ..core.errors import InputError
+from ..core.reading import read_limited, read_start
 from ..core.record import Record
 from .text import slugify
 
@@ -59,8 +60,9 @@ def locate(start: Path) -> tuple[Path, str] | None:
         marker = folder / ".adr-dir"
         if marker.is_file():
             try:
-                named = marker.read_text(encoding="utf-8").strip()
-            except (OSError, UnicodeDecodeError):
+                # bounded: a marker is one short line, not a file to read gigabytes of
+                named = read_limited(marker, limit=4096, what=".adr-dir file").decode().strip()
+            except UnicodeDecodeError:
                 named = ""
             if named:
                 return _inside(folder, named, root or folder, marker), ".adr-dir"
@@ -124,11 +126,9 @@ def _is_date(name: str) -> bool:
 
 
 def _first_line(path: Path) -> str:
-    try:
-        with path.open(encoding="utf-8", errors="replace") as handle:
-            return handle.readline(500).strip()
-    except OSError:
-        return ""
+    # through the one non-blocking reader: a FIFO named like a record must not hang the write
+    head = read_start(path, 500).decode("utf-8", errors="replace")
+    return head.split("\n", 1)[0].strip()
 
 
 def record_number(name: str) -> int | None:

@@ -7,6 +7,12 @@ gigabytes. ``BoundedSandbox`` checks the size of every result that can grow fast
 inputs (operators, concatenation, the growing filters and string methods) before building it,
 counts loop iterations, and ``render_bounded`` stops the output at ``MAX_OUTPUT``. Breaking a
 bound raises ``LimitExceeded``, which the renderer turns into one message, exit 2.
+
+Sizes alone miss sharing: ``[[1] * 100000] * 100000`` is 100,000 references to one list, cheap
+to build, but ten billion characters once printed, joined or encoded. So every value that is
+turned into text or handed to a filter or a string method is weighed first (``weigh``: the
+characters its text would have, counting shared parts each time they appear), and the walk
+stops as soon as the bound is passed, so weighing costs no more than the bound.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
-from jinja2.utils import generate_lorem_ipsum
+from jinja2.utils import Namespace, generate_lorem_ipsum
 
 MAX_OUTPUT = 1 << 20
 """Characters of ADR a template may produce; the shipped ones write about 20,000."""
@@ -48,6 +54,40 @@ def _sized(value: Any) -> int:
     return len(value) if isinstance(value, str | list | tuple | dict | set) else 0
 
 
+_WALKED = (list, tuple, set, frozenset, dict, Namespace)
+"""Values whose text is built from their parts, which may be shared: these are weighed."""
+
+
+def weigh(value: Any, bound: int) -> int:
+    """About how many characters ``str(value)`` has, counted until it passes ``bound``.
+
+    Shared parts count each time they appear, as in the text; every step adds at least one,
+    so the walk takes at most ``bound`` steps, whatever the value (a list holding itself too).
+    """
+    total = 0
+    stack = [value]
+    while stack and total <= bound:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item) + 2
+        elif _is_int(item):
+            total += item.bit_length() // 3 + 1
+        elif isinstance(item, Namespace):
+            stack.append(item._Namespace__attrs)
+        elif isinstance(item, dict):
+            total += 2 + 4 * len(item)
+            if total <= bound:
+                stack.extend(item.keys())
+                stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            total += 2 + 2 * len(item)
+            if total <= bound:
+                stack.extend(item)
+        else:
+            total += 1  # the report's own objects: their text is the knowledge's, bounded
+    return total
+
+
 class _Generator(CodeGenerator):
     """Compiles ``a ~ b`` to a checked join."""
 
@@ -69,6 +109,13 @@ class BoundedSandbox(SandboxedEnvironment):
         super().__init__(**options)
         self.iterations = 0
         self.built = 0
+        given = self.finalize
+
+        def finalize(value: Any) -> Any:
+            self.weigh(value)  # before it becomes text, whatever ``given`` does with it
+            return given(value) if given is not None else value
+
+        self.finalize = finalize
         self.globals["range"] = self._range
         self.globals["lipsum"] = self._lipsum
         self.filters["_counted"] = self._counted
@@ -78,6 +125,8 @@ class BoundedSandbox(SandboxedEnvironment):
         self.filters["tojson"] = self._checked(self.filters["tojson"], indent_only=True)
         for name in _WIDTH_FILTERS:
             self.filters[name] = self._checked(self.filters[name])
+        # last, so it covers the filters above, the template's own and those added later
+        self.filters = _WeighingFilters(self, self.filters)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
@@ -87,6 +136,17 @@ class BoundedSandbox(SandboxedEnvironment):
         return tree
 
     # -- accounting ------------------------------------------------------------------------
+
+    def weigh(self, *values: Any) -> None:
+        """Refuse a value whose text would pass ``MAX_STRING``; the walk is work, so spent."""
+        for value in values:
+            if isinstance(value, _WALKED):
+                size = weigh(value, MAX_STRING)
+                if size > MAX_STRING:
+                    raise LimitExceeded(
+                        f"a value whose text would pass {MAX_STRING:,} characters"
+                    )
+                self.spend(size)
 
     def spend(self, size: int, limit: int = MAX_STRING, what: str = "a text") -> None:
         if size > limit:
@@ -104,6 +164,7 @@ class BoundedSandbox(SandboxedEnvironment):
             yield item
 
     def bounded_concat(self, parts: tuple[Any, ...]) -> str:
+        self.weigh(*parts)
         texts = [str(part) for part in parts]
         self.spend(sum(map(len, texts)))
         return "".join(texts)
@@ -119,6 +180,7 @@ class BoundedSandbox(SandboxedEnvironment):
             self.spend(_sized(left) + _sized(right))
         elif operator_ == "%" and isinstance(left, str):
             _check_printf(left)
+            self.weigh(right)  # its items become text
         result = self.binop_table[operator_](left, right)
         if operator_ == "%" and isinstance(result, str):
             self.spend(len(result))
@@ -140,6 +202,13 @@ class BoundedSandbox(SandboxedEnvironment):
             if isinstance(seq, str | list | tuple) and _is_int(times):
                 limit = MAX_STRING if isinstance(seq, str) else MAX_ITEMS
                 self.spend(len(seq) * max(times, 0), limit, "a repetition")
+                # the copies share their items: weigh the whole without building it
+                if not isinstance(seq, str) and times > 1 and (
+                    weigh(seq, MAX_STRING // times + 1) * times > MAX_STRING
+                ):
+                    raise LimitExceeded(
+                        f"a repetition whose text would pass {MAX_STRING:,} characters"
+                    )
 
     # -- calls: string methods, format, growing containers ---------------------------------
 
@@ -147,6 +216,7 @@ class BoundedSandbox(SandboxedEnvironment):
         owner = getattr(__obj, "__self__", None)
         name = getattr(__obj, "__name__", "")
         if isinstance(owner, str):
+            __self.weigh(*args, *kwargs.values())  # a string method makes text of them
             if name in _WIDTH_METHODS:
                 _check_widths(args, kwargs)
             elif name == "replace" and len(args) >= 2:
@@ -172,7 +242,15 @@ class BoundedSandbox(SandboxedEnvironment):
                     if "{" in spec:
                         raise LimitExceeded("a format width that is itself a field")
                     _check_numbers(spec)
-        return super().wrap_str_format(value)
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+
+        def weighed(*args: Any, **kwargs: Any) -> str:
+            self.weigh(*args, *kwargs.values())  # the fields become text
+            return wrapped(*args, **kwargs)
+
+        return weighed
 
     def _check_replace(self, text: str, old: Any, new: Any) -> None:
         if isinstance(old, str) and isinstance(new, str):
@@ -231,6 +309,36 @@ class BoundedSandbox(SandboxedEnvironment):
         if pass_arg is not None:
             checked.jinja_pass_arg = pass_arg  # type: ignore[attr-defined]
         return checked
+
+
+class _WeighingFilters(dict[str, Any]):
+    """The filters, each weighing its arguments first (``|string``, ``|tojson``, ``|join``,
+    ``|sum`` and the rest make text or copies of them)."""
+
+    def __init__(self, env: BoundedSandbox, filters: dict[str, Any]) -> None:
+        super().__init__()
+        self.env = env
+        for key, value in filters.items():
+            self[key] = value
+
+    def __setitem__(self, key: str, function: Any) -> None:
+        super().__setitem__(key, _weighing(self.env, function))
+
+
+def _weighing(env: BoundedSandbox, function: Any) -> Any:
+    if getattr(function, "weighs_its_arguments", False):
+        return function
+    passes = getattr(function, "jinja_pass_arg", None)
+
+    def weighed(*args: Any, **kwargs: Any) -> Any:
+        # the context, eval context or environment passed first is not the filter's input
+        env.weigh(*args[1 if passes is not None else 0 :], *kwargs.values())
+        return function(*args, **kwargs)
+
+    weighed.weighs_its_arguments = True  # type: ignore[attr-defined]
+    if passes is not None:
+        weighed.jinja_pass_arg = passes  # type: ignore[attr-defined]
+    return weighed
 
 
 def render_bounded(template: Any, context: dict[str, Any]) -> str:

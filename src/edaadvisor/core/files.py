@@ -53,14 +53,15 @@ def write_file(path: Path, text: str, *, force: bool = False) -> None:
         )
     if not stat.S_ISDIR(folder.st_mode):
         raise OutputError.single(f"{str(parent)!r} is not a folder", where)
-    if target is not None and not force:
-        raise _refused(where)
     if target is not None and not stat.S_ISREG(target.st_mode):
-        # replacing a device node or a pipe with a file breaks whatever uses it (/dev/null)
+        # replacing a device node or a pipe with a file breaks whatever uses it (/dev/null);
+        # said before "pass --force", which would be advice that cannot work
         raise OutputError.single(
             "is not a regular file (a device, pipe or socket); --force replaces only files",
             where,
         )
+    if target is not None and not force:
+        raise _refused(where)
     _remove_stale_temps(parent, path.name)
 
     temp = parent / f".{path.name}.{secrets.token_hex(6)}.tmp"

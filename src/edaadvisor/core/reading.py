@@ -75,3 +75,23 @@ def read_limited(
 def _too_big(what: str, limit: int) -> str:
     size = f"{limit // 1024} KiB" if limit >= 1024 else f"{limit} bytes"
     return f"the {what} is larger than {size}; is it the right file?"
+
+
+def read_start(path: Path | str, size: int) -> bytes:
+    """The first ``size`` bytes of the regular file at ``path``, or ``b""`` for anything else.
+
+    For peeking at a file's kind (the first line of a record), never for its content: a FIFO,
+    a device, a folder or a file that cannot be opened reads as empty, without blocking.
+    """
+    try:
+        fd = os.open(path, _FLAGS)
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        return os.read(fd, size)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
