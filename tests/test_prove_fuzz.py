@@ -444,14 +444,6 @@ def _cpu_and_memory_capped() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
 
-WHAT_IF_PAIRS = (
-    "core/whatif.py's pair search is a product over value lists (6 rules: 15 s of CPU and "
-    "600 MB; 98 rules: 209 s and 6.5 GB, a MemoryError traceback under 2 GiB); the what-if "
-    "work owns that module. Remove this mark when it lands."
-)
-
-
-@pytest.mark.xfail(reason=WHAT_IF_PAIRS, strict=False)
 @settings(fuzz_settings(3), phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(pack=combinatorial_packs())
 def test_combinatorial_packs_give_what_if_and_lint_in_bounded_work(
@@ -499,7 +491,6 @@ def _five_cpu_seconds_and_1_gib() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
 
 
-@pytest.mark.xfail(reason=WHAT_IF_PAIRS, strict=True)
 def test_a_six_rule_wide_pack_gives_what_if_in_bounded_work(tmp_path: Path) -> None:
     import subprocess
     import sys

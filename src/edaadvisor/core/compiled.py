@@ -121,6 +121,21 @@ def _answer_test(question: str, op: str, operand: Any) -> Check:
     if op == "known":
         wanted = bool(operand)
         return lambda a, v: (a.get(question) is not None) == wanted
+    if op in ("in", "not_in") and all(_hashable(item) for item in operand):
+        # a set of (type, value), as ``compare`` matches them (True is not 1), so a long list
+        # costs one look-up, not a scan
+        listed = frozenset((type(item), item) for item in operand)
+        inside = op == "in"
+
+        def member(a: Mapping[str, Any], v: Mapping[str, str]) -> Truth:
+            value = a.get(question)
+            if value is None:
+                return None
+            if not _hashable(value):
+                return compare(op, value, operand)
+            return ((type(value), value) in listed) == inside
+
+        return member
 
     def test(a: Mapping[str, Any], v: Mapping[str, str]) -> Truth:
         value = a.get(question)
@@ -129,6 +144,10 @@ def _answer_test(question: str, op: str, operand: Any) -> Check:
         return compare(op, value, operand)
 
     return test
+
+
+def _hashable(value: Any) -> bool:
+    return isinstance(value, str | int | float | bool)
 
 
 NORMAL = STRENGTH_RANK["normal"]

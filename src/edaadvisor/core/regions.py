@@ -40,7 +40,12 @@ def _cuts(op: str, operand: Any) -> set[int]:
     if op in ("gt", "le"):
         return {n + 1 for n in numbers}
     if op in ("eq", "ne", "in", "not_in"):
-        return {n for v in numbers for n in (v, v + 1)}
+        # a run of consecutive listed numbers is one region: every one of them is in the list
+        # (a pack's ``in: [2000, ..., 3599]`` is two cuts, not 3,200 regions to try)
+        listed = set(numbers)
+        return {n for n in listed if n - 1 not in listed} | {
+            n + 1 for n in listed if n + 1 not in listed
+        }
     return set()
 
 

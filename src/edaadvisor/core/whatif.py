@@ -168,7 +168,11 @@ class WhatIfSearch:
 
         taken = {seen_as(self.answers.get(question_id))}
         kept: list[tuple[Any, int]] = []
-        for value, distance in found:
+        for index, (value, distance) in enumerate(found):
+            self.work += len(leaves)
+            if self.work > self.budget:  # no change past this one will be tried anyway
+                self.complete = False
+                return kept + found[index:]
             key = seen_as(value)
             if key not in taken:
                 taken.add(key)
