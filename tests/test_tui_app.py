@@ -74,7 +74,7 @@ async def answer(pilot: Pilot[Any], app: AdvisorApp, value: Any) -> None:
     else:
         keys = ["true", "false"] if question.type == "bool" else question.values
         key = ("true" if value else "false") if question.type == "bool" else value
-        # a fresh choice set starts on its first option, a changed one on the saved answer
+        # the choice set starts on the saved answer (the first option when there is none)
         start = app.screen.query_one(ChoiceSet).highlighted_index or 0
         steps = keys.index(key) - start
         await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps), "enter")

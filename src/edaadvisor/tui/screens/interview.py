@@ -35,7 +35,7 @@ class InterviewScreen(Screen[None]):
     """Question pane (left) and reasoning panel (right); usable at 80x24."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        # priority: these must work while the answer Input or RadioSet has focus
+        # priority: these must work while the answer field or choice set has focus
         Binding("ctrl+b", "back", "Back", id="back", priority=True),
         Binding("ctrl+n", "next", "Next", id="next", priority=True),
         Binding("ctrl+d", "dont_know", "Don't know", id="dont_know", priority=True),

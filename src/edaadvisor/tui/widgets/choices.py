@@ -1,20 +1,20 @@
 """The answer widgets the question view keeps and reloads: a choice set, a number field and a
 checklist for questions whose answer is a list.
 
-:class:`ChoiceSet` is a RadioSet where ``enter`` also confirms and moves on, reloaded with one
-question's options after another; :class:`NumberInput` is an ``Input`` that leaves ``ctrl+d``
-to the interview.
+:class:`ChoiceSet` is a set of radio buttons drawn by one widget, where ``enter`` also confirms
+and moves on, reloaded with one question's options after another; :class:`NumberInput` is an
+``Input`` that leaves ``ctrl+d`` to the interview.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, RadioButton, RadioSet, SelectionList
+from textual.widgets import Input, OptionList, SelectionList
 from textual.widgets.selection_list import Selection
 
 
@@ -34,134 +34,136 @@ class NumberInput(Input, inherit_bindings=False):
     ]
 
 
-class Choice(RadioButton):
-    """One option of a :class:`ChoiceSet`; ``key`` is the answer it stands for, and changes
-    when the set is loaded with another question's options."""
+class ChoiceSet(OptionList, inherit_bindings=False):
+    """One question's options, one line each, drawn as radio buttons; ``enter`` chooses the
+    highlighted option *and* confirms it, ``space`` (or a click) chooses it and stays.
 
-    def __init__(self, label: Content, key: str, *, value: bool = False) -> None:
-        super().__init__(label, value=value)
-        self.key = key
-
-
-class ChoiceSet(RadioSet):
-    """A RadioSet where ``enter`` chooses the highlighted option *and* confirms it.
-
-    A plain RadioSet toggles on ``enter`` and stays put; in an interview ``enter`` means "this
+    A plain radio set toggles on ``enter`` and stays put; in an interview ``enter`` means "this
     one, next question", including when the highlighted option is already the saved answer.
 
-    The set is loaded with one question's options after another (:meth:`load`): its buttons
-    are kept and relabelled, and the ones a question does not need are hidden, because
-    mounting a fresh set of buttons for every question is most of what a user would wait for.
+    One widget draws every option (an ``OptionList``), rather than a ``RadioSet`` with a
+    button widget per option: moving the cursor, pressing an option, gaining the focus and
+    loading another question's options then restyle and lay out one widget, not one per
+    option, which was most of what a user waited for after each answer.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down,right", "cursor_down", "Next option", show=False),
+        Binding("up,left", "cursor_up", "Previous option", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("space", "choose", "Choose", show=False),
         Binding("enter", "confirm", "Choose", show=False),
     ]
 
     class Confirmed(Message):
+        """``enter``: the highlighted option is the answer, and the interview moves on."""
+
+        def __init__(self, choice_set: ChoiceSet, value: str) -> None:
+            super().__init__()
+            self.choice_set = choice_set
+            self.value = value
+
+    class Chosen(Message):
+        """``space`` or a click: the highlighted option is the answer; the question stays."""
+
         def __init__(self, choice_set: ChoiceSet, value: str) -> None:
             super().__init__()
             self.choice_set = choice_set
             self.value = value
 
     class Highlighted(Message):
+        """The user moved the cursor to another option."""
+
         def __init__(self, choice_set: ChoiceSet, value: str) -> None:
             super().__init__()
             self.choice_set = choice_set
             self.value = value
 
     def __init__(self, options: list[tuple[str, str]], pressed: str | None, **kwargs: Any) -> None:
-        super().__init__(
-            *[Choice(Content(label), key, value=key == pressed) for key, label in options],
-            **kwargs,
-        )
-        self._count = len(options)
+        self._keys = [key for key, _ in options]
+        self._labels = [label for _, label in options]
+        self._pressed = self._keys.index(pressed) if pressed in self._keys else None
+        super().__init__(*self._prompts(), **kwargs)
+        # start on the saved answer rather than the first option (no message: nothing moved)
+        self.set_reactive(OptionList.highlighted, self._pressed or 0)
 
-    def on_mount(self) -> None:
-        # start on the saved answer rather than the first option
-        if self.pressed_index >= 0:
-            self._selected = self.pressed_index
+    def _prompts(self) -> list[Content]:
+        return [self._prompt(i) for i in range(len(self._keys))]
+
+    def _prompt(self, index: int) -> Content:
+        # drawn as Textual's compact radio button draws itself: the dot green when pressed
+        dot = "$text-success" if index == self._pressed else "$panel-darken-2"
+        return Content.from_markup(
+            f"[$panel]▐[/][{dot} on $panel]●[/][$panel]▌[/] $label ", label=self._labels[index]
+        )
 
     @property
     def keys(self) -> list[str]:
         """The keys of the options shown, in order."""
-        return [cast(Choice, button).key for button in self._nodes[: self._count]]
+        return list(self._keys)
+
+    @property
+    def pressed_index(self) -> int:
+        """The option that is the saved answer, or -1."""
+        return -1 if self._pressed is None else self._pressed
 
     @property
     def highlighted_index(self) -> int | None:
         """The option the cursor is on (which ``enter`` would choose)."""
-        return self._selected
-
-    async def load(self, options: list[tuple[str, str]], pressed: str | None) -> None:
-        """Show ``options`` (key, label), ``pressed`` on; only buttons that differ are touched."""
-        missing = len(options) - len(self._nodes)
-        if missing > 0:  # a question with more options than any before it
-            await self.mount_all([Choice(Content(""), "") for _ in range(missing)])
-        # these are the program's changes, not the user's: no Changed message may leave
-        with self.prevent(RadioButton.Changed, RadioSet.Changed):
-            for index, node in enumerate(self._nodes):
-                button = cast(Choice, node)
-                if index >= len(options):
-                    button.display = False
-                    button.value = False
-                    continue
-                key, label = options[index]
-                button.key = key
-                if button.label.plain != label:
-                    button.label = label
-                button.value = key == pressed
-                button.display = True
-        self._count = len(options)
-        shown = [cast(Choice, b) for b in self._nodes[: self._count]]
-        self._pressed_button = next((b for b in shown if b.key == pressed), None)
-        # the view shows the help of the option under the cursor itself: no message round trip
-        with self.prevent(self.Highlighted):
-            self._selected = self.pressed_index if self._pressed_button is not None else 0
+        return self.highlighted
 
     @property
     def highlighted_key(self) -> str | None:
         """The key of the option under the cursor."""
-        index = self._selected
-        return cast(Choice, self._nodes[index]).key if index is not None else None
+        index = self.highlighted
+        return self._keys[index] if index is not None and index < len(self._keys) else None
 
-    def watch_has_focus(self, has_focus: bool) -> None:
-        # leaving for a number question hides the set: restyling it and all its buttons for
-        # a blur nobody sees is the costliest step of such an answer; the next question with
-        # choices focuses it again, which restyles it then
-        if has_focus or self.display:
-            super().watch_has_focus(has_focus)
+    def load(self, options: list[tuple[str, str]], pressed: str | None) -> None:
+        """Show ``options`` (key, label) with ``pressed`` on, the cursor on it (or the first)."""
+        keys = [key for key, _ in options]
+        labels = [label for _, label in options]
+        index = keys.index(pressed) if pressed in keys else None
+        # the view shows the help of the option under the cursor itself: no message round trip
+        with self.prevent(self.Highlighted):
+            if (keys, labels) != (self._keys, self._labels):
+                self._keys, self._labels, self._pressed = keys, labels, index
+                self.set_options(self._prompts())
+            else:
+                self._press(index)
+            self.highlighted = index or 0
 
-    # only the options shown take part in moving up and down (the rest are hidden)
-    def action_next_button(self) -> None:
-        self._move(1)
+    def _press(self, index: int | None) -> None:
+        """Draw ``index`` as the pressed option (only the rows that change)."""
+        previous, self._pressed = self._pressed, index
+        for row in {previous, index} - {None}:
+            assert row is not None
+            self.replace_option_prompt_at_index(row, self._prompt(row))
 
-    def action_previous_button(self) -> None:
-        self._move(-1)
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        # this set's own message (a key, not an OptionList option), for the option's help
+        if highlighted is None or highlighted >= len(self._keys):
+            return
+        self.scroll_to_highlight()
+        self.post_message(self.Highlighted(self, self._keys[highlighted]))
 
-    def _move(self, step: int) -> None:
-        if self._count:
-            current = self._selected
-            self._selected = 0 if current is None else (current + step) % self._count
+    def action_choose(self) -> None:
+        if self.highlighted is not None and self.highlighted != self._pressed:
+            self._press(self.highlighted)
+            self.post_message(self.Chosen(self, self._keys[self.highlighted]))
 
-    def watch__selected(self) -> None:
-        super().watch__selected()
-        if self._selected is not None and self._selected < self._count:
-            key = cast(Choice, self._nodes[self._selected]).key
-            self.post_message(self.Highlighted(self, key))
+    def action_select(self) -> None:
+        # a click: choose the option under the pointer, as clicking a radio button does
+        self.action_choose()
 
     def action_confirm(self) -> None:
-        if self._selected is None:
+        if self.highlighted is None:
             return
-        button = cast(Choice, self._nodes[self._selected])
-        if not button.value:
-            # pressed here without a Changed message: Confirmed alone carries the answer, so
-            # the screen records and evaluates it once, not once per message
-            with self.prevent(RadioButton.Changed):
-                if self._pressed_button is not None:
-                    self._pressed_button.value = False
-                button.value = True
-            self._pressed_button = button
-        self.post_message(self.Confirmed(self, button.key))
+        # drawn pressed, and one message (Confirmed) carries the answer: the screen records
+        # and evaluates it once, not once per message
+        if self.highlighted != self._pressed:
+            self._press(self.highlighted)
+        self.post_message(self.Confirmed(self, self._keys[self.highlighted]))
 
 
 class Checklist(SelectionList[str]):

@@ -1,6 +1,6 @@
 """One question on screen: why it matters, an example, and an input fit for its type.
 
-Choices and yes/no are a :class:`ChoiceSet` (a RadioSet where ``enter`` also confirms and moves
+Choices and yes/no are a :class:`ChoiceSet` (radio buttons where ``enter`` also confirms and moves
 on); numbers are an ``Input`` that reads ``10k`` / ``2M`` / ``1,000,000`` and echoes the value
 it understood. Every question offers "don't know". The widget holds no state of the interview:
 it is given a question and the current answer (attributes down) and posts what the user chose
@@ -9,7 +9,7 @@ it is given a question and the current answer (attributes down) and posts what t
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,11 +18,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, RadioSet, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static
 
 from ...core.model import Question
 from ..numbers import NumberError, format_number, parse_number
-from .choices import Checklist, Choice, ChoiceSet, NumberInput
+from .choices import Checklist, ChoiceSet, NumberInput
 
 __all__ = ["DONT_KNOW", "ChoiceSet", "QuestionView"]
 
@@ -203,7 +203,7 @@ class QuestionView(Vertical):
                 choices = ChoiceSet(self._options(), self._pressed(), id="choices", compact=True)
                 await self.mount(choices, after=0)
             else:
-                await choices.load(self._options(), self._pressed())
+                choices.load(self._options(), self._pressed())
                 choices.display = True
                 self._show_help_of(choices.highlighted_key)
             if number is not None:
@@ -241,10 +241,10 @@ class QuestionView(Vertical):
         else:
             self._feedback(Content(self._choice_help.get(key or "", "")))
 
-    @on(RadioSet.Changed)
-    def _chosen(self, event: RadioSet.Changed) -> None:
+    @on(ChoiceSet.Chosen)
+    def _chosen(self, event: ChoiceSet.Chosen) -> None:
         event.stop()
-        self._post_choice(cast(Choice, event.pressed).key, advance=False)
+        self._post_choice(event.value, advance=False)
 
     @on(ChoiceSet.Confirmed)
     def _confirmed(self, event: ChoiceSet.Confirmed) -> None:
