@@ -11,11 +11,13 @@ change is written to the state file at once, so a crash or ``ctrl+q`` loses noth
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -33,6 +35,25 @@ from .state import LoadResult, StateStore
 
 if TYPE_CHECKING:
     from ..quickargs import Options
+
+_heap_frozen = False
+
+
+def freeze_heap() -> None:
+    """Move every object alive now out of the garbage collector's sight, once per process.
+
+    What exists when the interview starts (the modules, the knowledge base, the first screen's
+    widgets) lives as long as the process. A full collection walks all of it, and one fell on
+    the first screen or on an answer about every fifteen answers, costing from 15 ms to over
+    100 ms on a busy machine; frozen, those collections only walk what the interview made
+    since. Once per process: a test run starts many apps, and freezing again would keep the
+    earlier apps' garbage forever.
+    """
+    global _heap_frozen
+    if not _heap_frozen:
+        _heap_frozen = True
+        gc.freeze()
+
 
 DARK_THEME = "textual-dark"
 LIGHT_THEME = "textual-light"
@@ -59,6 +80,7 @@ class AdvisorApp(SaveMixin, App[int]):
         options: Options | None = None,
         store: StateStore | None = None,
     ) -> None:
+        freeze_heap()
         super().__init__()
         self.knowledge = knowledge
         self.options = options if options is not None else SimpleNamespace()
@@ -68,6 +90,35 @@ class AdvisorApp(SaveMixin, App[int]):
         self._saved: LoadResult | None = None
         self._persist_pending = False
         self._saving = True
+        self._gc_paused = False
+
+    # -- garbage collection ---------------------------------------------------------------------
+
+    def pause_gc(self) -> None:
+        """No garbage collection until the screen has painted what the user waits for.
+
+        Textual pauses the collector while it scrolls, for the same reason: a collection
+        that falls between a key and its frame (every few answers, from one to tens of
+        milliseconds) is a pause the user sees; after the frame nobody waits for it.
+        """
+        if gc.isenabled():
+            gc.disable()
+            self._gc_paused = True
+
+    def resume_gc(self) -> None:
+        if self._gc_paused:
+            self._gc_paused = False
+            gc.enable()
+
+    def on_load(self) -> None:
+        # until the interview's first frame: InterviewScreen.on_mount resumes it after that
+        self.pause_gc()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and gc.isenabled():
+            self.pause_gc()
+            self.call_after_refresh(self.resume_gc)
+        await super().on_event(event)
 
     # -- start --------------------------------------------------------------------------------
 
@@ -134,6 +185,7 @@ class AdvisorApp(SaveMixin, App[int]):
     def on_unmount(self) -> None:
         self.persist_pending()  # the last change, when the app closed before a frame
         self.store.unlock()
+        self.resume_gc()
 
     async def _resume(self, resume: bool | None) -> None:
         saved = self._saved.saved if self._saved else None

@@ -82,6 +82,7 @@ class InterviewScreen(Screen[None]):
         self.query_one("#question-pane").border_title = "Interview"
         self._update_progress()
         self.query_one(QuestionView).focus_answer()
+        self.call_after_refresh(self.advisor.resume_gc)  # paused by the app until this frame
         # part of the first frame (after an answer it follows the frame instead: a second
         # update of the reasons while the first frames settle keeps their first height)
         self._refresh_what_if()
