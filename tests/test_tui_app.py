@@ -421,7 +421,7 @@ async def test_keys_answer_while_a_what_if_search_runs(
         nonlocal calls
         calls += 1
         if calls == 1:
-            return real(self, evaluation)  # the first frame's search, on the loop as before
+            return real(self, evaluation)  # the search after the first frame, not blocked
 
         def blocked() -> Any:
             started.set()

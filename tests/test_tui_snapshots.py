@@ -57,6 +57,9 @@ async def steady(pilot: Pilot[Any]) -> None:
         interview.query_one("#question-pane").scroll_home(animate=False)
         await pilot.pause()
     await pilot.wait_for_scheduled_animations()
+    # the reasons' what-if lines come from a search in a thread that follows the first frame
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
     await pilot.pause()

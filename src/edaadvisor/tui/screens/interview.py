@@ -83,9 +83,11 @@ class InterviewScreen(Screen[None]):
         self._update_progress()
         self.query_one(QuestionView).focus_answer()
         self.call_after_refresh(self.advisor.resume_gc)  # paused by the app until this frame
-        # part of the first frame (after an answer it follows the frame instead: a second
-        # update of the reasons while the first frames settle keeps their first height)
-        self._refresh_what_if()
+        # the reasons' last lines (the answer changes that would move a verdict) follow the
+        # first frame, searched in a thread as after every answer: the first question and
+        # its verdicts wait for no search
+        self._what_if_pending = True
+        self.call_after_refresh(self._refresh_what_if)
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # the first resume follows the mount, whose styles are fresh: restyling every widget of
@@ -160,12 +162,8 @@ class InterviewScreen(Screen[None]):
         self._what_if_pending = False
         panel = self.query_one(ReasoningPanel)
         evaluation = panel.evaluation or self.session.evaluate()
-        if not panel.what_if:
-            # the first frame's reasons: shown with it
-            panel.show_what_if(self.session.what_if(evaluation))
-            return
-        # later searches run in a thread: a large knowledge pack can make one take a second,
-        # and the keys must still answer meanwhile; a newer search replaces an older one
+        # in a thread: a large knowledge pack can make a search take a second, and the keys
+        # must still answer meanwhile; a newer search replaces an older one
         self._search_what_if(self.session.what_if_search(evaluation))
 
     @work(thread=True, exclusive=True, group="what-if", exit_on_error=False)
