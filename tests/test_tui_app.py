@@ -208,6 +208,34 @@ async def test_back_next_and_dont_know(knowledge: Knowledge) -> None:
         assert app.session.progress()[0] == 2
 
 
+async def test_the_last_choice_confirmed_is_shown_chosen_after_the_review(
+    knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``enter`` on a choice moves on without drawing it pressed (the next question takes its
+    place in the same frame); when no question follows, nothing takes its place, and the
+    answer must show as chosen when the user comes back from the review."""
+    from edaadvisor.tui.session import Interview
+
+    app = make_app(knowledge, EXAMPLES / "order-fulfilment.yaml")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.jump_to("dual_write")  # a yes/no question, answered "yes" in the example
+        await pilot.pause()
+        # the shipped interview ends on a checklist: here a choice is the last question
+        monkeypatch.setattr(Interview, "next_id", lambda self: None)
+        choices = app.screen.query_one(ChoiceSet)
+        assert choices.keys[choices.pressed_index] == "true"
+        await pilot.press("down", "enter")  # "No", and enter
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert current(app) == "dual_write"
+        assert app.session.answers["dual_write"] is False
+        choices = app.screen.query_one(ChoiceSet)
+        assert choices.keys[choices.pressed_index] == "false"
+
+
 async def test_answering_twenty_questions_reuses_the_same_widgets(knowledge: Knowledge) -> None:
     """Each answer puts the next question into the widgets already on screen: remounting
     them is what made the interview lag behind typing (issue 13)."""

@@ -203,6 +203,11 @@ class InterviewScreen(Screen[None]):
             s.go_to(following)
             await self.show_current()
         else:
+            if event.question_id == s.current:
+                # the question stays on screen (the last one, or an answer that does not
+                # move on): show the answer it now has
+                view = self.query_one(QuestionView)
+                view.show_answer(s.answers.get(s.current), s.current in s.dont_know)
             self.advisor.persist_soon()
             self._update_progress()
         self.refresh_reasoning()

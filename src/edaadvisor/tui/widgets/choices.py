@@ -156,13 +156,19 @@ class ChoiceSet(OptionList, inherit_bindings=False):
         # a click: choose the option under the pointer, as clicking a radio button does
         self.action_choose()
 
+    def press(self, key: str | None) -> None:
+        """Draw ``key`` as the chosen option (none when it is not one of them)."""
+        index = self._keys.index(key) if key in self._keys else None
+        if index != self._pressed:
+            self._press(index)
+
     def action_confirm(self) -> None:
         if self.highlighted is None:
             return
-        # drawn pressed, and one message (Confirmed) carries the answer: the screen records
-        # and evaluates it once, not once per message
-        if self.highlighted != self._pressed:
-            self._press(self.highlighted)
+        # one message (Confirmed) carries the answer: the screen records and evaluates it
+        # once, not once per message. The option is not drawn pressed here: the next
+        # question replaces it in the same frame, and a frame of its own would hold that
+        # question back by a frame; the screen has it drawn when the question stays.
         self.post_message(self.Confirmed(self, self._keys[self.highlighted]))
 
 

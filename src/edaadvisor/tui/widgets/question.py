@@ -209,6 +209,12 @@ class QuestionView(Vertical):
             if number is not None:
                 number.display = False
 
+    def show_answer(self, value: Any, dont_know: bool) -> None:
+        """Draw the answer the question on screen now has, as the user chose it."""
+        self.value, self.dont_know = value, dont_know
+        if self.question.type not in ("int", "list"):
+            self.query_one("#choices", ChoiceSet).press(self._pressed())
+
     @property
     def answer_widget(self) -> Widget:
         """The input of the question on screen: the number field, checklist or choice set."""
