@@ -71,13 +71,18 @@ class Probe(AdvisorApp):
     def _display(self, screen, renderable):
         super()._display(screen, renderable)
         if renderable is not None and not self._batch_count and not self.shown:
-            # the whole first screen: the question, the verdicts in the panel, the footer's keys
+            # the whole first screen: the question, the verdicts in the panel, the footer's keys,
+            # each of them laid out in the frame just drawn (not only mounted)
             panels = screen.query(ReasoningPanel)
             footers = screen.query(Footer)
+            views = screen.query(QuestionView)
+            drawn = screen._compositor.visible_widgets
             if (
-                screen.query(QuestionView)
+                views and views.first().answer_widget in drawn
                 and panels and panels.first().built and panels.first().evaluation is not None
+                and all(topics in drawn for topics in panels.first().query("#topics"))
                 and footers and footers.first().children
+                and all(key in drawn for key in footers.first().children)
             ):
                 self.shown = True
                 print(time.time(), file=sys.stderr)
