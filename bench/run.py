@@ -31,6 +31,7 @@ those of a user's second and later runs, except the first-run row, which empties
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -148,11 +149,30 @@ def bench_cli(runs: int) -> list[Row]:
     ]
 
 
+def reevaluation(rounds: int) -> tuple[float, float, float]:
+    """``bench_tui.bench_reevaluation`` in a process of its own: after the Pilot runs above,
+    this one's heap holds thousands of dead widgets, and collecting them lands in whichever
+    answer happens to be timed then, a cost no interview process carries."""
+    probe = (
+        "import json, bench_tui\n"
+        f"print(json.dumps(bench_tui.bench_reevaluation({rounds})))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=Path(__file__).parent,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    median, slowest, engine = json.loads(proc.stdout)
+    return float(median), float(slowest), float(engine)
+
+
 def bench_tui_rows(runs: int, rounds: int, answers: int) -> list[Row]:
     empty, advisor = bench_tui.bench_startup(runs)
     latencies = bench_tui.bench_answers(answers)
     median, p90 = statistics.median(latencies), bench_tui.percentile(latencies, 0.9)
-    per_answer, slowest, engine_only = bench_tui.bench_reevaluation(rounds)
+    per_answer, slowest, engine_only = reevaluation(rounds)
     return [
         Row(
             "TUI: full first screen (question, verdict panel, footer keys)",
@@ -189,7 +209,7 @@ def bench_tui_rows(runs: int, rounds: int, answers: int) -> list[Row]:
             ms(slowest),
             target="< 16 ms (issue 11)",
             met=verdict(slowest, 0.016, strict=True),
-            notes=f"the same {rounds} answers",
+            notes=f"the same {rounds} answers, in a process of their own",
         ),
     ]
 
