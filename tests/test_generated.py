@@ -147,3 +147,16 @@ def test_precompiled_and_compiled_templates_write_the_same_adr(
     mark = "  template: custom\n"
     assert fast.stdout == compiled.stdout.replace(mark, "")
     assert mark not in fast.stdout
+
+
+def test_the_entry_a_snapshot_run_stores_is_read_back_from_the_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("EDAADVISOR_CACHE_DIR", str(tmp_path / "cache"))
+    first = cache.encode(knowledge.load_knowledge())  # from the snapshot, then stored
+
+    def no_snapshot(_: object) -> None:
+        raise AssertionError("the second run read the snapshot, not its cache entry")
+
+    monkeypatch.setattr(shipped, "load", no_snapshot)
+    assert cache.encode(knowledge.load_knowledge()) == first
