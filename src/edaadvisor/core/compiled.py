@@ -197,7 +197,11 @@ class Judgement(Record):
     @property
     def leaned_on(self) -> list[str]:
         """The assumed answers the deciding rules relied on, for the topics that read this one."""
-        return [q for qs in self.leaning.values() for q in qs]
+        return _leaned_on(self.leaning)
+
+
+def _leaned_on(leaning: Mapping[str, list[str]]) -> list[str]:
+    return [q for qs in leaning.values() for q in qs]
 
 
 class Snapshot(Record):
@@ -353,7 +357,7 @@ class CompiledKnowledge:
         verdict, _, _, _, _, leaning_here, _ = self._weigh(
             topic, answers, verdicts, assumed, leaning, truths
         )
-        return verdict, [q for qs in leaning_here.values() for q in qs]
+        return verdict, _leaned_on(leaning_here)
 
     def _weigh(
         self,
@@ -498,7 +502,7 @@ class CompiledKnowledge:
         return self.verdicts({**answers, **assumed}, assumed=assumed)
 
     def snapshot(self, answers: Mapping[str, Any], assumed: Mapping[str, Any]) -> Snapshot:
-        """Every topic judged once, with each rule's truth kept for ``verdicts_after``."""
+        """Every topic judged once, with each rule's truth kept for ``effect``."""
         verdicts: dict[str, str] = {}
         leaning: dict[str, list[str]] = {}
         truths: dict[str, list[Truth]] = {}
@@ -511,14 +515,6 @@ class CompiledKnowledge:
             if leaned_on:
                 leaning[topic] = leaned_on
         return Snapshot(dict(answers), dict(assumed), verdicts, leaning, truths)
-
-    def verdicts_after(
-        self, base: Snapshot, answers: Mapping[str, Any], assumed: Mapping[str, Any]
-    ) -> tuple[dict[str, str], int]:
-        """The verdicts for ``answers`` (a small change of ``base.answers``) and the work it
-        took (``effect``)."""
-        found = self.effect(base, answers, assumed)
-        return found.verdicts, found.work
 
     def effect(
         self, base: Snapshot, answers: Mapping[str, Any], assumed: Mapping[str, Any]
