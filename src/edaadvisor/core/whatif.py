@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from itertools import product
-from typing import Any
+from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
 from .compiled import (
@@ -97,15 +97,17 @@ class WhatIfSearch:
         # the search starts where the report stands: given answers plus assumed ones
         self.answers = {**answers, **self.assumed}
         self.verdicts = dict(verdicts)
-        self.regions = int_regions(knowledge)
-        self.paired = _paired_questions(knowledge)
+        facts = _facts(self.compiled)
+        self.regions = facts.regions
+        self.paired = facts.paired
+        self._leaves = facts.leaves
         self._memo: dict[Change, dict[str, str] | None] = {}
         self._effects: dict[Change, Effect] = {}
         self._judged: dict[tuple[Change, str], str | None] = {}
         self._candidates: dict[str, list[tuple[Any, int]]] = {}
         # answers that decide whether a typical answer is assumed: changing one of them can
         # move other answers too, so changes of them are never assumed to add up
-        self._entangled = _entangled_questions(knowledge)
+        self._entangled = facts.entangled
         self.evaluations = 0
         # every rule's truth for the answers as they stand: a change re-checks only the rules
         # that read what it changed, and the verdicts still come from the engine's judge
@@ -158,7 +160,7 @@ class WhatIfSearch:
         anyway, since equal outcomes keep the closest change). A value the tests cannot tell
         from the current answer changes nothing. Comparing two answers with each other
         depends on the other answer, so a question read that way keeps every value."""
-        leaves = _leaves_reading(self.compiled).get(question_id)
+        leaves = self._leaves.get(question_id)
         if leaves is None:  # read by a comparison of two answers
             return found
 
@@ -530,9 +532,30 @@ def _paired_questions(knowledge: Knowledge) -> dict[str, list[str]]:
     return paired
 
 
-_LEAVES: WeakKeyDictionary[CompiledKnowledge, dict[str, list[Check] | None]] = (
-    WeakKeyDictionary()
-)
+class _Facts(NamedTuple):
+    """What the search reads of the knowledge itself, the same for every set of answers."""
+
+    regions: dict[str, list[Region]]
+    paired: dict[str, list[str]]
+    entangled: frozenset[str]
+    leaves: dict[str, list[Check] | None]
+
+
+_FACTS: WeakKeyDictionary[CompiledKnowledge, _Facts] = WeakKeyDictionary()
+
+
+def _facts(compiled: CompiledKnowledge) -> _Facts:
+    """Worked out once per knowledge base: the TUI searches again after every answer."""
+    found = _FACTS.get(compiled)
+    if found is None:
+        knowledge = compiled.knowledge
+        found = _FACTS[compiled] = _Facts(
+            int_regions(knowledge),
+            _paired_questions(knowledge),
+            _entangled_questions(knowledge),
+            _leaves_reading(compiled),
+        )
+    return found
 
 
 def _leaves_reading(compiled: CompiledKnowledge) -> dict[str, list[Check] | None]:
@@ -540,9 +563,6 @@ def _leaves_reading(compiled: CompiledKnowledge) -> dict[str, list[Check] | None
     declared ``applies_when`` among them) and the conditions under which a question is asked,
     which also decide where a typical answer is assumed; None for a question that a test
     compares with another answer."""
-    found = _LEAVES.get(compiled)
-    if found is not None:
-        return found
     conditions = [rule.rule.when for rules in compiled.rules.values() for rule in rules]
     conditions += [
         q.visible_when for q in compiled.knowledge.questions.values() if q.visible_when
@@ -558,7 +578,6 @@ def _leaves_reading(compiled: CompiledKnowledge) -> dict[str, list[Check] | None
                 tests = leaves.setdefault(question, [])
                 if tests is not None:
                     tests.append(compile_condition(node))
-    _LEAVES[compiled] = leaves
     return leaves
 
 
