@@ -213,6 +213,16 @@ class Snapshot(Record):
     leaning: dict[str, list[str]]
     truths: dict[str, list[Truth]]
 
+    def stands(self, topic: str, verdict: str, leaned_on: list[str]) -> bool:
+        """Whether ``verdict``, leaning on ``leaned_on``, is where ``topic`` stood here: the
+        same verdict, open or settled alike, on the same assumptions."""
+        before = self.verdicts[topic]
+        return (
+            str(verdict) == str(before)
+            and isinstance(verdict, Undecided) == isinstance(before, Undecided)
+            and (leaned_on or None) == self.leaning.get(topic)
+        )
+
 
 class Effect(NamedTuple):
     """What one change of answers did (``CompiledKnowledge.effect``)."""
@@ -569,12 +579,7 @@ class CompiledKnowledge:
                 leaning[topic] = leaned_on
             else:
                 leaning.pop(topic, None)
-            before = base.verdicts[topic]
-            if (
-                str(verdict) != str(before)
-                or isinstance(verdict, Undecided) != isinstance(before, Undecided)
-                or leaning.get(topic) != base.leaning.get(topic)
-            ):
+            if not base.stands(topic, verdict, leaned_on):
                 changed.add(topic)
                 touched.add(topic)
                 for reader, indexes in readers.get(topic, ()):

@@ -45,7 +45,6 @@ from .conditions import (
     AnswerTest,
     CapabilityTest,
     PairTest,
-    Undecided,
 )
 from .engine import assumed_answers
 from .knowledge import Knowledge
@@ -372,14 +371,7 @@ class WhatIfSearch:
         verdict, leaned_on = self.compiled.verdict_of(
             topic, answers, base.verdicts, assumed, base.leaning, truths
         )
-        before = base.verdicts[topic]
-        if (
-            str(verdict) == str(before)
-            and isinstance(verdict, Undecided) == isinstance(before, Undecided)
-            and (leaned_on or None) == base.leaning.get(topic)
-        ):
-            return None
-        return verdict
+        return None if base.stands(topic, verdict, leaned_on) else verdict
 
     def _alone(self, change: Change, effect: Effect) -> bool:
         """Whether ``change`` moved its own answer only, so it adds up with another one."""
