@@ -4,12 +4,20 @@ and the per-session command textual-serve starts. ``test_serve_browser.py`` driv
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import socket
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import EXAMPLES, run_cli
 from edaadvisor.serve import exposure_warning, public_url, session_command
+
+needs_the_extra = pytest.mark.skipif(
+    importlib.util.find_spec("textual_serve") is None,
+    reason="the serve extra is not installed (the README's test command installs only [test])",
+)
 
 MISSING_EXTRA = (
     "import sys; sys.modules['textual_serve'] = None; "  # as if the extra were not installed
@@ -28,6 +36,7 @@ def test_without_the_extra_it_says_what_to_install(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@needs_the_extra
 def test_a_broken_answers_file_stops_it_before_it_listens(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 1\nanswers:\n  consistency: maybe\n", encoding="utf-8")
@@ -38,6 +47,7 @@ def test_a_broken_answers_file_stops_it_before_it_listens(tmp_path: Path) -> Non
     assert not (tmp_path / "state").exists()  # no session folder for a server that never ran
 
 
+@needs_the_extra
 def test_another_address_is_served_only_with_a_warning(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("version: 2\n", encoding="utf-8")
@@ -51,6 +61,7 @@ def test_another_address_is_served_only_with_a_warning(tmp_path: Path) -> None:
     assert exposure_warning("192.168.1.5", 8000) is not None
 
 
+@needs_the_extra
 def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
