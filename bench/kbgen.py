@@ -183,6 +183,7 @@ def search_size(
     if full:
         search = WhatIfSearch(knowledge, answers, verdicts)
         singles = search.singles()
+        search.scope_pairs([topic for topic, found in singles.items() if not found])
         for topic, found in singles.items():
             if not found:
                 search.pairs(topic, LIMIT)

@@ -10,9 +10,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
+from hypothesis import strategies as st
 
 from edaadvisor.core import Knowledge, load_knowledge
 
@@ -72,3 +74,22 @@ def imported_by_json_run(answers: Path, env: dict[str, str], modules: tuple[str,
 @pytest.fixture
 def cli():
     return run_cli
+
+
+def some_answers(knowledge: Knowledge) -> st.SearchStrategy[dict[str, Any]]:
+    """Answers to any subset of the yes/no, choice and number questions (the what-if search
+    tries those), with numbers around the shipped thresholds and far past them."""
+
+    def domain(question: Any) -> st.SearchStrategy[Any]:
+        if question.type == "bool":
+            return st.booleans()
+        if question.type == "enum":
+            return st.sampled_from(question.values)
+        low = question.minimum if question.minimum is not None else 0
+        return st.sampled_from([v for v in (0, 1, 2, 3, 4, 6, 100, 1000, 10**6) if v >= low])
+
+    kinds = ("bool", "enum", "int")
+    return st.fixed_dictionaries(
+        {},
+        optional={q.id: domain(q) for q in knowledge.questions.values() if q.type in kinds},
+    )

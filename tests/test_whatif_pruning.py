@@ -13,15 +13,15 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from conftest import EXAMPLES, REPO
+from conftest import EXAMPLES, REPO, some_answers
 from edaadvisor.core import Knowledge, evaluate, load_answers_file, load_knowledge, whatif
+from edaadvisor.core.pairfinder import ALL
 from edaadvisor.core.whatif import LIMIT, WhatIf, WhatIfSearch
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -41,14 +41,19 @@ class TryEveryPair(WhatIfSearch):
     def _distinct(self, _: str, found: list[tuple[Any, int]]) -> list[tuple[Any, int]]:
         return found  # values the knowledge's tests treat alike are tried one by one too
 
-    def may_move(self, *_: Any) -> bool:
-        return True
+    def pair_candidates(self, *_: Any) -> Any:
+        return _EveryPair()
 
     def _combined(self, *_: Any) -> Any:
         return whatif._UNKNOWN
 
-    def _quiet(self, *_: Any) -> bool:
-        return False
+
+class _EveryPair:
+    known: ClassVar[dict[Any, str]] = {}
+    stopped = False
+
+    def values(self, *_: Any) -> Any:
+        return ALL
 
 
 def _search(
@@ -66,28 +71,12 @@ def _search(
     return found, search
 
 
-def _answers(knowledge: Knowledge) -> st.SearchStrategy[dict[str, Any]]:
-    def domain(question: Any) -> st.SearchStrategy[Any]:
-        if question.type == "bool":
-            return st.booleans()
-        if question.type == "enum":
-            return st.sampled_from(question.values)
-        low = question.minimum if question.minimum is not None else 0
-        return st.sampled_from([v for v in (0, 1, 2, 3, 4, 6, 100, 1000, 10**6) if v >= low])
-
-    kinds = ("bool", "enum", "int")
-    return st.fixed_dictionaries(
-        {},
-        optional={q.id: domain(q) for q in knowledge.questions.values() if q.type in kinds},
-    )
-
-
 @pytest.mark.parametrize("base", sorted(BASES))
 def test_pruned_search_lists_what_trying_every_pair_lists(base: str) -> None:
     knowledge = BASES[base]
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(_answers(knowledge))
+    @given(some_answers(knowledge))
     def check(answers: dict[str, Any]) -> None:
         assert _search(WhatIfSearch, knowledge, answers)[0] == (
             _search(TryEveryPair, knowledge, answers)[0]
@@ -122,7 +111,7 @@ def test_the_search_stops_within_its_budget_on_generated_bases(size: int) -> Non
 
 
 def test_every_shipped_example_finishes_its_search_well_within_the_budget() -> None:
-    for example in sorted(EXAMPLES.glob("*.yaml")):
+    for example in sorted(EXAMPLES.glob("*.yaml")) + sorted(EXAMPLES.glob("workshop/*.yaml")):
         answers = load_answers_file(example, SHIPPED).answers
         evaluation = evaluate(SHIPPED, answers)
         _, complete = whatif.search_what_if(
@@ -130,7 +119,9 @@ def test_every_shipped_example_finishes_its_search_well_within_the_budget() -> N
         )
         assert complete, example.name
         search = WhatIfSearch(SHIPPED, answers, evaluation.verdicts, assumed=evaluation.assumed)
-        for topic, found in search.singles().items():
+        singles = search.singles()
+        search.scope_pairs([topic for topic, found in singles.items() if not found])
+        for topic, found in singles.items():
             if not found:
                 search.pairs(topic, LIMIT)
         # the floor is twice what the example that needs most takes

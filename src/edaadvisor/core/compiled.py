@@ -238,6 +238,11 @@ class Effect(NamedTuple):
     """The changed topics and those where a rule's truth, or what it leans on, may differ."""
     flips: dict[str, dict[int, Truth]]
     """Topic -> index of a rule whose truth differs -> its truth now."""
+    answers: Mapping[str, Any]
+    """The answers after the change, assumed ones included."""
+    assumed: Mapping[str, Any]
+    leaning: dict[str, list[str]]
+    """Topic -> the assumed answers its verdict leans on, after the change."""
 
 
 class CompiledKnowledge:
@@ -368,6 +373,27 @@ class CompiledKnowledge:
             topic, answers, verdicts, assumed, leaning, truths
         )
         return verdict, _leaned_on(leaning_here)
+
+    def top_block(
+        self,
+        topic: str,
+        answers: Mapping[str, Any],
+        verdicts: Mapping[str, str],
+        assumed: Mapping[str, Any] | None,
+        leaning: Mapping[str, list[str]] | None,
+        truths: Sequence[Truth],
+    ) -> tuple[tuple[int, int], frozenset[int]]:
+        """The rules that decide ``topic`` (the strongest fired rules with the verdict they
+        give) as indexes, and their weight: (effective rank, caution of their verdict), which
+        no other fired rule reaches; (-1, -1) when none fires. What the what-if pair search
+        compares between changes (``pairfinder``)."""
+        weighed = self._weigh(topic, answers, verdicts, assumed, leaning, truths)
+        deciding, top = weighed[3], weighed[4]
+        if not deciding:
+            return (-1, -1), frozenset()
+        chosen = {id(rule) for rule in deciding}
+        indexes = frozenset(i for i, rule in enumerate(self.rules[topic]) if id(rule) in chosen)
+        return (top, CAUTION_RANK[deciding[0].verdict]), indexes
 
     def _weigh(
         self,
@@ -527,7 +553,11 @@ class CompiledKnowledge:
         return Snapshot(dict(answers), dict(assumed), verdicts, leaning, truths)
 
     def effect(
-        self, base: Snapshot, answers: Mapping[str, Any], assumed: Mapping[str, Any]
+        self,
+        base: Snapshot,
+        answers: Mapping[str, Any],
+        assumed: Mapping[str, Any],
+        within: frozenset[str] | None = None,
     ) -> Effect:
         """What a small change of ``base.answers`` does: the verdicts for ``answers``, and
         which answers, rules and topics it reached.
@@ -535,7 +565,9 @@ class CompiledKnowledge:
         Only rules reading a changed answer, or a topic whose verdict moved, are evaluated
         again, and only the topics holding them (or requiring a moved topic) are judged again,
         in dependency order; every such topic is still decided by ``judge``. So a change costs
-        what it reaches, not a walk over the whole knowledge."""
+        what it reaches, not a walk over the whole knowledge. With ``within`` (a topic and
+        everything it depends on), only those topics are judged: the others keep their
+        verdicts as before, whatever the change does to them."""
         readers, required_by = self._reach()
         moved = frozenset(
             q
@@ -545,7 +577,8 @@ class CompiledKnowledge:
         pending: dict[str, set[int]] = {}
         for key in moved:
             for topic, indexes in readers.get(key, ()):
-                pending.setdefault(topic, set()).update(indexes)
+                if within is None or topic in within:
+                    pending.setdefault(topic, set()).update(indexes)
         verdicts = dict(base.verdicts)
         leaning = dict(base.leaning)
         changed: set[str] = set()
@@ -583,10 +616,22 @@ class CompiledKnowledge:
                 changed.add(topic)
                 touched.add(topic)
                 for reader, indexes in readers.get(topic, ()):
-                    pending.setdefault(reader, set()).update(indexes)
+                    if within is None or reader in within:
+                        pending.setdefault(reader, set()).update(indexes)
                 for dependant in required_by.get(topic, ()):
-                    pending.setdefault(dependant, set())
-        return Effect(verdicts, work, moved, frozenset(changed), frozenset(touched), flips)
+                    if within is None or dependant in within:
+                        pending.setdefault(dependant, set())
+        return Effect(
+            verdicts,
+            work,
+            moved,
+            frozenset(changed),
+            frozenset(touched),
+            flips,
+            answers,
+            assumed,
+            leaning,
+        )
 
     def _reach(self) -> tuple[dict[str, list[tuple[str, list[int]]]], dict[str, list[str]]]:
         """Answer or topic id -> (topic, indexes of its rules that read it); topic -> the

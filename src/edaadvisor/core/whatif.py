@@ -21,13 +21,16 @@ each resulting verdict only the closest change is kept, and each topic's list is
 
 Cost: a change can only affect topics whose rules, or whose dependencies' rules, read the
 changed question, so only those are re-decided (with the compiled rules), and each change is
-evaluated once for all topics. ``bench/bench_whatif.py`` measures it against ``evaluate``.
+evaluated once for all topics. Pairs are not tried as a product of every value of every two
+questions: ``pairfinder`` finds the few that can move a topic from what the one-answer changes
+reached, and ``steady`` skips topics no pair can move. The whole search is bounded by a work
+budget (``BUDGET_PER_EVALUATION``). ``bench/bench_whatif.py`` measures it against
+``evaluate``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from itertools import product
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -49,8 +52,10 @@ from .conditions import (
 from .engine import assumed_answers
 from .knowledge import Knowledge
 from .model import Question
+from .pairfinder import ALL, PairCandidates
 from .record import Record
 from .regions import Region, int_regions, region_of
+from .steady import steady_topics
 
 _UNKNOWN: Any = object()
 
@@ -103,6 +108,11 @@ class WhatIfSearch:
         self._memo: dict[Change, dict[str, str] | None] = {}
         self._effects: dict[Change, Effect] = {}
         self._judged: dict[tuple[Change, str], str | None] = {}
+        self._partial: dict[tuple[Change, frozenset[str]], dict[str, str] | None] = {}
+        self.pair_scope: frozenset[str] | None = None
+        self._steady: frozenset[str] | None = None
+        self._reaches: dict[Any, Any] = {}
+        """What a one-answer change does to a topic (``pairfinder``), kept for every topic."""
         self._candidates: dict[str, list[tuple[Any, int]]] = {}
         # answers that decide whether a typical answer is assumed: changing one of them can
         # move other answers too, so changes of them are never assumed to add up
@@ -115,11 +125,16 @@ class WhatIfSearch:
         self.work = 0
         self.complete = True
 
-    def outcome(self, change: Change) -> dict[str, str] | None:
+    def outcome(
+        self, change: Change, within: frozenset[str] | None = None
+    ) -> dict[str, str] | None:
         """Verdicts after ``change``, or None if the change is not askable or the work budget
-        is spent (then ``complete`` turns false)."""
+        is spent (then ``complete`` turns false). With ``within``, only those topics' verdicts
+        are worked out (``CompiledKnowledge.effect``)."""
         if change in self._memo:
             return self._memo[change]
+        if within is not None and (change, within) in self._partial:
+            return self._partial[(change, within)]
         if self.work > self.budget:
             self.complete = False
             return None
@@ -130,13 +145,25 @@ class WhatIfSearch:
         result: dict[str, str] | None = None
         if not any(self.compiled.hidden(q, changed) for q, _ in change):
             self.evaluations += 1
-            effect = self.compiled.effect(self.snapshot, changed, assumed)
+            effect = self.compiled.effect(self.snapshot, changed, assumed, within)
             self.work += effect.work
             result = effect.verdicts
-            if len(change) == 1:
+            if len(change) == 1 and within is None:
                 self._effects[change] = effect
-        self._memo[change] = result
+        if within is None:
+            self._memo[change] = result
+        else:
+            self._partial[(change, within)] = result
         return result
+
+    def scope_pairs(self, topics: list[str]) -> None:
+        """Before searching pairs for ``topics``: a pair's evaluation then judges only the
+        topics these depend on (shared by all of them), not every topic it reaches."""
+        scope: set[str] = set()
+        for topic in topics:
+            if topic not in self.steady():
+                scope.update(self.compiled.topic_closure[topic])
+        self.pair_scope = frozenset(scope)
 
     def candidates(self, question_id: str) -> list[tuple[Any, int]]:
         """``(value, distance from the current answer)``, closest first, one value for each
@@ -232,49 +259,47 @@ class WhatIfSearch:
                         found[topic].append((change, verdict))
         return found
 
+
     def pairs(self, topic: str, limit: int) -> list[tuple[Change, str]]:
         """Two-answer changes for a topic no single change moves, smallest first.
 
-        Only pairs that can move it are tried (``may_move``): the one-answer changes, already
-        made, tell which rules each of them reaches."""
+        Only the pairs of values that can move it are tried (``pairfinder``): the one-answer
+        changes, already made, tell which rules each of them reaches; a topic no pair can move
+        (``steady``) tries none."""
         found: list[tuple[Change, str]] = []
+        if topic in self.steady():
+            return found
         questions = list(self._askable(self.compiled.question_closure.get(topic, [])))
         closure = frozenset(self.compiled.topic_closure[topic])
-        quiet = {q: self._quiet(topic, closure, q) for q in questions}
+        worth = self.pair_candidates(topic, questions)
+        if worth.stopped:
+            self.complete = False
+            return found
         for i, first in enumerate(questions):
             for second in questions[i + 1 :]:
                 if self.work > self.budget:
                     # every further change would be refused: stop looking (``outcome``)
                     self.complete = False
                     return found[:limit]
-                if (
-                    quiet[first]
-                    and quiet[second]
-                    and second not in self.compiled.read_with(topic, first)
-                ):
-                    continue  # no value of either reaches the topic's rules, nor do they meet
-                pairs_of_values = len(self.candidates(first)) * len(self.candidates(second))
-                if self.work + pairs_of_values > self.budget:
+                chosen = worth.values(first, second)
+                if chosen is None:
+                    continue  # no pair of their values can move the topic
+                combos = self._combos(first, second, chosen)
+                if combos is None:
                     # weighing them would spend the budget: stop before listing them, since
                     # a pack's thresholds can make that list millions long
                     self.complete = False
                     return found[:limit]
                 seen: set[str] = set()
-                combos = sorted(
-                    product(self.candidates(first), self.candidates(second)),
-                    key=lambda c: (c[0][1] + c[1][1], c[0][1]),
-                )
-                # weighing a pair costs about a rule check even when it is skipped
-                self.work += len(combos)
-                for (a, _), (b, _) in combos:
+                for a, b in combos:
                     one: Change = ((first, a),)
                     two: Change = ((second, b),)
-                    if not self.may_move(topic, closure, one, two):
-                        continue
                     change: Change = ((first, a), (second, b))
-                    verdict = self._combined(topic, closure, one, two)
+                    verdict = worth.known.get(change, _UNKNOWN)
                     if verdict is _UNKNOWN:
-                        verdict = (self.outcome(change) or {}).get(topic)
+                        verdict = self._combined(topic, closure, one, two)
+                    if verdict is _UNKNOWN:
+                        verdict = (self.outcome(change, self.pair_scope) or {}).get(topic)
                     if verdict and verdict != self.verdicts[topic] and verdict not in seen:
                         seen.add(verdict)
                         found.append((change, verdict))
@@ -282,23 +307,38 @@ class WhatIfSearch:
                     return found[:limit]
         return found
 
-    def may_move(self, topic: str, closure: frozenset[str], one: Change, two: Change) -> bool:
-        """Whether changing both ``one`` and ``two`` can move ``topic`` when neither alone does.
+    def steady(self) -> frozenset[str]:
+        """Topics no pair of changes can move (``steady``), worked out once per search."""
+        if self._steady is None:
+            self._steady = steady_topics(self)
+        return self._steady
 
-        It cannot when one of them changes no rule's truth in the topic's closure (nor what a
-        rule leans on, nor a topic) and no rule there reads what it changed together with what
-        the other changed: then every rule, and so every topic, comes out as for the other
-        change alone, which leaves the topic where it is. Judged from the one-answer changes'
-        effects, so it costs a few set operations instead of an evaluation."""
-        first, second = self._effects.get(one), self._effects.get(two)
-        if first is None or second is None:
-            return True  # not tried alone (hidden, or past the budget): nothing to go by
-        if not (self._alone(one, first) and self._alone(two, second)):
-            return True
-        return not (
-            self._adds_nothing(topic, closure, one[0][0], first, second)
-            or self._adds_nothing(topic, closure, two[0][0], second, first)
-        )
+    def pair_candidates(self, topic: str, questions: list[str]) -> PairCandidates:
+        """The pairs of values worth trying for ``topic`` (a test's reference search tries
+        every pair instead)."""
+        return PairCandidates(self, topic, questions)
+
+    def _combos(
+        self, first: str, second: str, chosen: frozenset[Any] | set[tuple[Any, Any]]
+    ) -> list[tuple[Any, Any]] | None:
+        """The pairs of values to try, closest first (by the sum of their distances, then the
+        first one's, then the order of the candidates), or None if listing them would spend
+        the budget."""
+        values_a, values_b = self.candidates(first), self.candidates(second)
+        size = len(values_a) * len(values_b) if chosen is ALL else len(chosen)
+        if self.work + size > self.budget:
+            return None
+        # weighing a pair costs about a rule check even when it is skipped
+        self.work += size
+        if chosen is ALL:
+            chosen = {(a, b) for a, _ in values_a for b, _ in values_b}
+        place_a, place_b = _places(values_a), _places(values_b)
+        ranked = []
+        for a, b in chosen:
+            (index_a, distance_a), (index_b, distance_b) = place_a[a], place_b[b]
+            ranked.append(((distance_a + distance_b, distance_a, index_a, index_b), (a, b)))
+        ranked.sort(key=lambda item: item[0])
+        return [pair for _, pair in ranked]
 
     def _combined(self, topic: str, closure: frozenset[str], one: Change, two: Change) -> Any:
         """``topic``'s verdict after both changes, worked out from what each did alone:
@@ -378,25 +418,6 @@ class WhatIfSearch:
         question = change[0][0]
         return question not in self._entangled and effect.moved == {question}
 
-    def _adds_nothing(
-        self, topic: str, closure: frozenset[str], question: str, effect: Effect, other: Effect
-    ) -> bool:
-        together = self.compiled.read_with(topic, question)
-        return (
-            not (effect.touched & closure)
-            and not (together & other.moved)
-            and not (together & other.changed)
-        )
-
-    def _quiet(self, topic: str, closure: frozenset[str], question: str) -> bool:
-        """Whether no value tried for ``question`` reaches a rule's truth in the closure."""
-        for value, _ in self.candidates(question):
-            change: Change = ((question, value),)
-            effect = self._effects.get(change)
-            if effect is None or not self._alone(change, effect) or effect.touched & closure:
-                return False
-        return True
-
     def _askable(self, questions: Any) -> Iterator[str]:
         for question in questions:
             # a list answer (safeguards in place) moves red flags, never a verdict
@@ -465,6 +486,7 @@ def search_what_if(
         assumed = assumed_answers(knowledge, answers)
     search = WhatIfSearch(knowledge, answers, verdicts, compiled, assumed)
     singles = search.singles()
+    search.scope_pairs([topic for topic in knowledge.topics if not singles[topic]])
     result: dict[str, list[WhatIf]] = {}
     for topic in knowledge.topics:
         ordered = sorted(singles[topic], key=lambda item: not search.settles_open_question(item[0]))
@@ -483,6 +505,11 @@ def what_if(knowledge: Knowledge, answers: Mapping[str, Any]) -> dict[str, list[
     return compute_what_if(
         knowledge, answers, evaluation.verdicts, assumed=evaluation.assumed
     )
+
+
+def _places(values: list[tuple[Any, int]]) -> dict[Any, tuple[int, int]]:
+    """Value -> (its place among the candidates, its distance from the current answer)."""
+    return {value: (index, distance) for index, (value, distance) in enumerate(values)}
 
 
 def _value_words(question: Question, value: Any) -> str:
