@@ -44,7 +44,7 @@ class TryEveryPair(WhatIfSearch):
     def pair_candidates(self, *_: Any) -> Any:
         return _EveryPair()
 
-    def _combined(self, *_: Any) -> Any:
+    def judge_pair(self, *_: Any) -> Any:
         return whatif._UNKNOWN
 
 

@@ -296,6 +296,8 @@ class CompiledKnowledge:
             if q.visible_when is not None
         }
         self.question_index = {q: i for i, q in enumerate(knowledge.questions)}
+        self.typical = [q for q in knowledge.questions.values() if q.typical is not None]
+        """Questions that state a typical answer, in questionnaire order (``assume``)."""
         self.topic_closure: dict[str, list[str]] = {}
         self.question_closure: dict[str, list[str]] = {}
         for topic in self.order:
@@ -525,8 +527,8 @@ class CompiledKnowledge:
         interview would ask them given the answers (and assumptions) before them."""
         effective = dict(answers)
         assumed: dict[str, Any] = {}
-        for question in self.knowledge.questions.values():
-            if question.id in answers or question.typical is None:
+        for question in self.typical:
+            if question.id in answers:
                 continue
             if not self.hidden(question.id, effective):
                 assumed[question.id] = effective[question.id] = question.typical

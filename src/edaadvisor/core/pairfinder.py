@@ -381,7 +381,7 @@ class PairCandidates:
         decides where typical answers apply, together with another, could assume more)."""
         search = self.search
         given = {**search.given_answers, one.single[0]: one.single[1], two.single[0]: two.single[1]}
-        search.work += len(search.knowledge.questions)
+        search.work += 1 + len(search.compiled.typical)
         assumed = search.compiled.assume(given)
         moved = one.effect.moved | two.effect.moved
         expected = {q: v for q, v in search.assumed.items() if q not in moved}

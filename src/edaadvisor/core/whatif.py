@@ -53,11 +53,12 @@ from .engine import assumed_answers
 from .knowledge import Knowledge
 from .model import Question
 from .pairfinder import ALL, PairCandidates
+from .pairjudge import UNKNOWN, judge_pair
 from .record import Record
 from .regions import Region, int_regions, region_of
 from .steady import steady_topics
 
-_UNKNOWN: Any = object()
+_UNKNOWN: Any = UNKNOWN
 
 LIMIT = 5
 """Counterfactuals listed per topic: enough to revisit a decision, few enough to read."""
@@ -107,7 +108,8 @@ class WhatIfSearch:
         self._leaves = facts.leaves
         self._memo: dict[Change, dict[str, str] | None] = {}
         self._effects: dict[Change, Effect] = {}
-        self._judged: dict[tuple[Change, str], str | None] = {}
+        self._pairs: dict[tuple[Change, Change], Any] = {}
+        """Pairs of one-answer changes -> what they give together (``pairjudge``)."""
         self._partial: dict[tuple[Change, frozenset[str]], dict[str, str] | None] = {}
         self.pair_scope: frozenset[str] | None = None
         self._steady: frozenset[str] | None = None
@@ -270,7 +272,6 @@ class WhatIfSearch:
         if topic in self.steady():
             return found
         questions = list(self._askable(self.compiled.question_closure.get(topic, [])))
-        closure = frozenset(self.compiled.topic_closure[topic])
         worth = self.pair_candidates(topic, questions)
         if worth.stopped:
             self.complete = False
@@ -297,7 +298,7 @@ class WhatIfSearch:
                     change: Change = ((first, a), (second, b))
                     verdict = worth.known.get(change, _UNKNOWN)
                     if verdict is _UNKNOWN:
-                        verdict = self._combined(topic, closure, one, two)
+                        verdict = self.judge_pair(one, two, topic)
                     if verdict is _UNKNOWN:
                         verdict = (self.outcome(change, self.pair_scope) or {}).get(topic)
                     if verdict and verdict != self.verdicts[topic] and verdict not in seen:
@@ -312,6 +313,11 @@ class WhatIfSearch:
         if self._steady is None:
             self._steady = steady_topics(self)
         return self._steady
+
+    def judge_pair(self, one: Change, two: Change, topic: str) -> Any:
+        """``topic``'s verdict after both changes, from what each did alone (``pairjudge``;
+        a test's reference search evaluates every pair in full instead)."""
+        return judge_pair(self, one, two, topic)
 
     def pair_candidates(self, topic: str, questions: list[str]) -> PairCandidates:
         """The pairs of values worth trying for ``topic`` (a test's reference search tries
@@ -339,84 +345,6 @@ class WhatIfSearch:
             ranked.append(((distance_a + distance_b, distance_a, index_a, index_b), (a, b)))
         ranked.sort(key=lambda item: item[0])
         return [pair for _, pair in ranked]
-
-    def _combined(self, topic: str, closure: frozenset[str], one: Change, two: Change) -> Any:
-        """``topic``'s verdict after both changes, worked out from what each did alone:
-        ``_UNKNOWN`` when that cannot tell (then the pair is evaluated as any change is), None
-        when the pair is not askable or the budget is spent.
-
-        When neither change moved a topic of the closure, a rule there comes out as after the
-        change whose answer it reads (or as before, reading neither); only rules reading both
-        answers are checked again, and only the topics both changes reach are judged again.
-        If one of those moves and it is not ``topic``, its dependants would need judging too:
-        that is left to the full evaluation."""
-        first, second = self._effects.get(one), self._effects.get(two)
-        if (
-            first is None
-            or second is None
-            or not (self._alone(one, first) and self._alone(two, second))
-            or (first.changed | second.changed) & closure
-        ):
-            return _UNKNOWN
-        change = one + two
-        if change in self._memo:
-            return (self._memo[change] or {}).get(topic)
-        if self.work > self.budget:
-            self.complete = False
-            return None
-        (q1, a), (q2, b) = one[0], two[0]
-        answers = {**self.answers, q1: a, q2: b}
-        if self.compiled.hidden(q1, answers) or self.compiled.hidden(q2, answers):
-            return None
-        # neither answer decides whether another is assumed (``_alone``)
-        assumed = {q: v for q, v in self.assumed.items() if q != q1 and q != q2}
-        base = self.snapshot
-        compiled = self.compiled
-        self.work += 2
-        for member in compiled.topic_closure[topic]:
-            rules = compiled.rules[member]
-            both = [i for i in compiled.readers_of[member].get(q1, ()) if q2 in rules[i].questions]
-            if not both and not (member in first.touched and member in second.touched):
-                continue
-            key = (change, member)
-            moved = self._judged.get(key, _UNKNOWN)
-            if moved is _UNKNOWN:
-                moved = self._judged[key] = self._judge_both(
-                    member, answers, assumed, (first, second), both
-                )
-                self.work += len(both) + judging_work(len(rules))
-            if moved is None:
-                continue
-            return moved if member == topic else _UNKNOWN
-        return base.verdicts[topic]
-
-    def _judge_both(
-        self,
-        topic: str,
-        answers: dict[str, Any],
-        assumed: dict[str, Any],
-        effects: tuple[Effect, Effect],
-        both: list[int],
-    ) -> str | None:
-        """``topic``'s verdict with both single changes' rule truths (and ``both``, the rules
-        reading both answers, checked again), or None if it comes out as before."""
-        base = self.snapshot
-        rules = self.compiled.rules[topic]
-        truths = list(base.truths[topic])
-        for effect in effects:
-            for i, truth in effect.flips.get(topic, {}).items():
-                truths[i] = truth
-        for i in both:
-            truths[i] = rules[i].check(answers, base.verdicts)
-        verdict, leaned_on = self.compiled.verdict_of(
-            topic, answers, base.verdicts, assumed, base.leaning, truths
-        )
-        return None if base.stands(topic, verdict, leaned_on) else verdict
-
-    def _alone(self, change: Change, effect: Effect) -> bool:
-        """Whether ``change`` moved its own answer only, so it adds up with another one."""
-        question = change[0][0]
-        return question not in self._entangled and effect.moved == {question}
 
     def _askable(self, questions: Any) -> Iterator[str]:
         for question in questions:
