@@ -62,14 +62,12 @@ _UNKNOWN: Any = UNKNOWN
 
 LIMIT = 5
 """Counterfactuals listed per topic: enough to revisit a decision, few enough to read."""
-BUDGET_PER_EVALUATION = 36
-BUDGET_FLOOR = 40_000
+BUDGET_PER_EVALUATION = 40
 """Work allowed for one search, in rule checks (judging a topic again counts a third of a
-check per rule, weighing a pair of values one):
-36 times what judging every topic once takes (``evaluation_work``), and never less than
-twice what the bundled example that needs the most (pairs of changes for several topics)
-takes. Past it the search stops and the report says so (``what_if_complete``); the budget
-counts work, not time, so the same answers always give the same changes."""
+check per rule, weighing a pair of values one): 40 times what the evaluation itself judges
+(``evaluation_work``), about twice what the bundled answers that need the most take. Past it
+the search stops and the report says so (``what_if_complete``); the budget counts work, not
+time, so the same answers always give the same changes."""
 
 Change = tuple[tuple[str, Any], ...]
 
@@ -123,7 +121,7 @@ class WhatIfSearch:
         # every rule's truth for the answers as they stand: a change re-checks only the rules
         # that read what it changed, and the verdicts still come from the engine's judge
         self.snapshot: Snapshot = self.compiled.snapshot(self.answers, self.assumed)
-        self.budget = max(BUDGET_FLOOR, BUDGET_PER_EVALUATION * evaluation_work(self.compiled))
+        self.budget = BUDGET_PER_EVALUATION * evaluation_work(self.compiled, self.assumed)
         self.work = 0
         self.complete = True
 
@@ -528,9 +526,17 @@ def _leaves_reading(compiled: CompiledKnowledge) -> dict[str, list[Check] | None
     return leaves
 
 
-def evaluation_work(compiled: CompiledKnowledge) -> int:
-    """Judging every topic once, in the search's work units (``CompiledKnowledge.effect``)."""
-    return sum(len(rules) + judging_work(len(rules)) for rules in compiled.rules.values())
+def evaluation_work(compiled: CompiledKnowledge, assumed: Mapping[str, Any] | None = None) -> int:
+    """What ``evaluate`` judges, in the search's work units (``CompiledKnowledge.effect``):
+    every topic once, and each topic's closure again for every assumed answer the topic
+    reads, to tell the verdict it would get otherwise (``engine._assumptions``)."""
+    judging = {t: len(rules) + judging_work(len(rules)) for t, rules in compiled.rules.items()}
+    work = sum(judging.values())
+    for topic in compiled.rules:
+        reading = sum(1 for q in compiled.question_closure[topic] if q in (assumed or {}))
+        if reading:
+            work += reading * sum(judging[member] for member in compiled.topic_closure[topic])
+    return work
 
 
 def _entangled_questions(knowledge: Knowledge) -> frozenset[str]:
