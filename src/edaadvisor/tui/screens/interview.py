@@ -8,6 +8,7 @@ exit): the next question does not wait for the disk, and the write does not wait
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -53,6 +54,9 @@ class InterviewScreen(Screen[None]):
         self._verdicts: dict[str, str] = {}
         self._where_shown: tuple[object, ...] | None = None
         self._what_if_pending = False
+        self._mounted = asyncio.Event()
+        """Set once the question and the panel are mounted: the app's first screen is composed
+        in the screen's own task, so a caller may reach the screen before its widgets exist."""
 
     @property
     def advisor(self) -> AdvisorApp:
@@ -82,6 +86,7 @@ class InterviewScreen(Screen[None]):
         self.query_one("#question-pane").border_title = "Interview"
         self._update_progress()
         self.query_one(QuestionView).focus_answer()
+        self._mounted.set()
         self.call_after_refresh(self.advisor.resume_gc)  # paused by the app until this frame
         # the reasons' last lines (the answer changes that would move a verdict) follow the
         # first frame, searched in a thread as after every answer: the first question and
@@ -110,6 +115,7 @@ class InterviewScreen(Screen[None]):
 
     async def show_current(self) -> None:
         """Put the session's current question in the question view."""
+        await self._mounted.wait()
         s = self.session
         view = self.query_one(QuestionView)
         await view.show(s.question, s.answers.get(s.current), s.current in s.dont_know)
