@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from ...core.errors import InputError
 from ..session import Interview
-from ..widgets.footer import QuietFooter
+from ..widgets.footer import KeyFooter
 from ..widgets.question import QuestionView
 from ..widgets.reasoning import ReasoningPanel
 
@@ -74,7 +74,7 @@ class InterviewScreen(Screen[None]):
                 yield ProgressBar(show_eta=False, show_percentage=False, id="progress")
                 yield self._view()
             yield ReasoningPanel(self.session.knowledge, evaluation, widget_id="reasoning")
-        yield QuietFooter(compact=True)
+        yield KeyFooter()
 
     def _view(self) -> QuestionView:
         s = self.session
