@@ -301,6 +301,28 @@ async def test_footer_keys_answer_clicks_and_grey_out(knowledge: Knowledge) -> N
         assert current(app) == first
 
 
+async def test_progress_line_counts_answers_and_fills_its_bar(knowledge: Knowledge) -> None:
+    from edaadvisor.tui.widgets.progress import Progress
+
+    app = make_app(knowledge)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        progress = app.screen.query_one(Progress)
+        done, visible = app.session.progress()
+        lines = [strip.text for strip in progress.render_lines(progress.size.region)]
+        assert lines[0].startswith(f"The system · {done}/{visible} answered")
+        assert set(lines[1]) == {"━"} and len(lines[1]) == progress.size.width
+        empty = progress.fraction
+        await answer(pilot, app, 6)
+        await answer(pilot, app, 3)
+        await pilot.pause()
+        done, visible = app.session.progress()
+        assert done == 2
+        text = progress.render_lines(progress.size.region)[0].text
+        assert f"{done}/{visible} answered" in text
+        assert progress.fraction == pytest.approx(done / visible) and progress.fraction > empty
+
+
 async def test_number_input_reads_suffixes_and_refuses_nonsense(knowledge: Knowledge) -> None:
     app = make_app(knowledge)
     async with app.run_test(size=SIZE) as pilot:

@@ -18,12 +18,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from ...core.errors import InputError
 from ..session import Interview
 from ..widgets.footer import KeyFooter
+from ..widgets.progress import Progress
 from ..widgets.question import QuestionView
 from ..widgets.reasoning import ReasoningPanel
 
@@ -52,7 +52,6 @@ class InterviewScreen(Screen[None]):
         self._resumed = False
         self.session = session
         self._verdicts: dict[str, str] = {}
-        self._where_shown: tuple[object, ...] | None = None
         self._what_if_pending = False
         self._mounted = asyncio.Event()
         """Set once the question and the panel are mounted: the app's first screen is composed
@@ -70,8 +69,8 @@ class InterviewScreen(Screen[None]):
         with Horizontal(id="body"):
             # the answer field takes the focus at once: born with the focused pane's border
             with VerticalScroll(id="question-pane", classes="-focus-inside"):
-                yield Static(self._where(), id="where")
-                yield ProgressBar(show_eta=False, show_percentage=False, id="progress")
+                done, visible = self.session.progress()
+                yield Progress(self._where(), done, visible, id="progress")
                 yield self._view()
             yield ReasoningPanel(self.session.knowledge, evaluation, widget_id="reasoning")
         yield KeyFooter()
@@ -84,7 +83,6 @@ class InterviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#question-pane").border_title = "Interview"
-        self._update_progress()
         self.query_one(QuestionView).focus_answer()
         self._mounted.set()
         self.call_after_refresh(self.advisor.resume_gc)  # paused by the app until this frame
@@ -144,12 +142,7 @@ class InterviewScreen(Screen[None]):
 
     def _update_progress(self) -> None:
         done, visible = self.session.progress()
-        where = self._where()
-        shown = self.query_one("#where", Static)
-        if (where.plain, tuple(where.spans)) != self._where_shown:
-            self._where_shown = (where.plain, tuple(where.spans))
-            shown.update(where)
-        self.query_one("#progress", ProgressBar).update(total=visible, progress=done)
+        self.query_one(Progress).show(self._where(), done, visible)
 
     def refresh_reasoning(self, *, mark_changes: bool = True) -> None:
         """Re-run the engine on the current answers and show the result."""
