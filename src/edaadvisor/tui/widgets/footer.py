@@ -85,6 +85,7 @@ class KeyFooter(Widget, can_focus=False):
         self._drawn: list[tuple[int, int]] = []
         """The cells of the last line with something drawn in them (keys, the rule)."""
         self._hover: FooterKey | None = None
+        self._looks: dict[tuple[Style, bool, bool], tuple[Style, Style, Style]] = {}
 
     def on_mount(self) -> None:
         # the keys are known when the screen mounts, so they are part of its first frame
@@ -142,36 +143,50 @@ class KeyFooter(Widget, can_focus=False):
             background.rich_color if background.a else None,
         )
 
-    def _key_text(self, key: FooterKey) -> Text:
-        item = self._layer(
-            self.rich_style, "footer-key--hover" if key == self._hover else "footer-key--item"
-        )
-        if not key.enabled:
-            item += Style(dim=True)
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._looks.clear()  # a new theme, or the CSS changed: new colours
+
+    def _look(self, base: Style, hover: bool, enabled: bool) -> tuple[Style, Style, Style]:
+        """The styles of a key (whole, key, description) over the footer's ``base``."""
+        look = self._looks.get((base, hover, enabled))
+        if look is None:
+            item = self._layer(base, "footer-key--hover" if hover else "footer-key--item")
+            if not enabled:
+                item += Style(dim=True)
+            look = (
+                item,
+                self._layer(item, "footer-key--key"),
+                self._layer(item, "footer-key--description"),
+            )
+            self._looks[base, hover, enabled] = look
+        return look
+
+    def _key_text(self, key: FooterKey, base: Style) -> Text:
+        item, key_style, description_style = self._look(base, key == self._hover, key.enabled)
         text = Text.assemble(
-            (key.display, self._layer(item, "footer-key--key")),
-            (" " + key.description, self._layer(item, "footer-key--description"))
-            if key.description
-            else "",
+            (key.display, key_style),
+            (" " + key.description, description_style) if key.description else "",
         )
         text.stylize_before(item)
         return text
 
     def render(self) -> Text:
         width = self.size.width
+        base = self.rich_style
         line = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, FooterKey]] = []
         for key in self.keys:
             start = line.cell_len
-            line.append_text(self._key_text(key))
+            line.append_text(self._key_text(key, base))
             spans.append((start, line.cell_len, key))
             line.append(" ")  # each key's right margin, in the footer's own colours
         if self.palette is not None:
-            palette = self._key_text(self.palette)
+            palette = self._key_text(self.palette, base)
             # docked right, after a thin rule, one cell from the edge
             start = max(0, width - palette.cell_len - 2)
             line.truncate(start, pad=True)
-            line.append("▏", self._layer(self.rich_style, "footer-key--separator"))
+            line.append("▏", self._layer(base, "footer-key--separator"))
             spans = [(first, min(end, start), key) for first, end, key in spans if first < start]
             spans.append((start + 1, start + 1 + palette.cell_len, self.palette))
             line.append_text(palette)
