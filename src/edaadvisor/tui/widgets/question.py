@@ -9,7 +9,7 @@ it is given a question and the current answer (attributes down) and posts what t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,11 +18,16 @@ from textual.content import Content
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, Static
 
 from ...core.model import Question
 from ..numbers import NumberError, format_number, parse_number
-from .choices import Checklist, ChoiceSet, NumberInput
+from .choices import ChoiceSet, NumberInput
+
+if TYPE_CHECKING:
+    from textual.widgets import SelectionList
+
+    from .checklist import Checklist
 
 __all__ = ["DONT_KNOW", "ChoiceSet", "QuestionView"]
 
@@ -120,6 +125,8 @@ class QuestionView(Vertical):
         )
 
     def _checklist(self) -> Checklist:
+        from .checklist import Checklist  # on the first list question: see its module
+
         checklist = Checklist(id="checklist", compact=True)
         checklist.load(self._list_options(), self._ticked())
         return checklist
@@ -165,7 +172,7 @@ class QuestionView(Vertical):
             self._show_example()
         number = self.query("#number").first(Input) if self.query("#number") else None
         choices = self.query("#choices").first(ChoiceSet) if self.query("#choices") else None
-        checklist = self.query("#checklist").first(Checklist) if self.query("#checklist") else None
+        checklist = self._mounted_checklist()
         if checklist is not None:
             checklist.display = question.type == "list"
         if question.type == "list":
@@ -266,20 +273,26 @@ class QuestionView(Vertical):
 
     # -- lists ---------------------------------------------------------------------------------
 
-    @on(SelectionList.SelectedChanged)
-    def _ticked_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+    # handlers named for their messages, not ``@on``: the classes need not be imported for them
+    def on_selection_list_selected_changed(
+        self, event: SelectionList.SelectedChanged[str]
+    ) -> None:
         event.stop()
         if self.question.type == "list":
             self.post_message(self.Answered(self.question.id, self._ticked_values(), advance=False))
 
-    @on(Checklist.Confirmed)
-    def _checklist_confirmed(self, event: Checklist.Confirmed) -> None:
+    def on_checklist_confirmed(self, event: Checklist.Confirmed) -> None:
         event.stop()
         if self.question.type == "list":
             self.post_message(self.Answered(self.question.id, self._ticked_values(), advance=True))
 
+    def _mounted_checklist(self) -> Checklist | None:
+        nodes = self.query("#checklist")
+        return cast("Checklist", nodes.first()) if nodes else None
+
     def _ticked_values(self) -> list[str]:
-        return self.query_one("#checklist", Checklist).ordered(self.question.values)
+        checklist = self._mounted_checklist()
+        return checklist.ordered(self.question.values) if checklist is not None else []
 
     # -- numbers ------------------------------------------------------------------------------
 
