@@ -9,13 +9,16 @@ it is given a question and the current answer (attributes down) and posts what t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.style import Style as RichStyle
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style as TextualStyle
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -66,6 +69,58 @@ class NumberValidator(Validator):
         return self.success()
 
 
+class HelpText(Static):
+    """A question's help and, a blank line below it, its example (muted, as a hint).
+
+    One widget for both texts: one fewer to style, lay out and draw on every screen.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"help-text--example"}
+    DEFAULT_CSS = """
+    HelpText > .help-text--example {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, help_: str, example: str | None, *, classes: str = "") -> None:
+        super().__init__(classes=classes)
+        self._texts = (help_, example)
+        self._gap_for: tuple[tuple[int, str] | None, int] = (None, -1)
+        """((width, help), line) of the last gap worked out."""
+
+    def show(self, help_: str, example: str | None) -> None:
+        if (help_, example) != self._texts:
+            self._texts = (help_, example)
+            self.refresh(layout=True)
+
+    def _gap(self, width: int) -> int:
+        """The line between the help and the example at ``width`` (-1: no example)."""
+        help_, example = self._texts
+        if not example or width <= 0:
+            return -1
+        if self._gap_for[0] != (width, help_):
+            rules = self.styles.get_rules()
+            self._gap_for = ((width, help_), Content(reflow(help_)).get_height(rules, width))
+        return self._gap_for[1]
+
+    def render_line(self, y: int) -> Strip:
+        if y == self._gap(self.size.width):
+            # the blank line between the texts: only the background, as the margin between
+            # two widgets was (no text style, so nothing for a selection to land on)
+            background = self.visual_style.rich_style.bgcolor
+            return Strip.blank(self.size.width, RichStyle.from_color(bgcolor=background))
+        return super().render_line(y)
+
+    def render(self) -> Content:
+        help_, example = self._texts
+        text = Content(reflow(help_))
+        if example:
+            muted = self.get_component_rich_style("help-text--example")
+            example_text = Content.from_markup("[i]Example:[/i] $e", e=example)
+            text += "\n\n" + example_text.stylize_before(TextualStyle.from_rich_style(muted))
+        return text
+
+
 class QuestionView(Vertical):
     """Title, help, example and the input of the question on screen.
 
@@ -109,11 +164,7 @@ class QuestionView(Vertical):
         else:
             yield ChoiceSet(self._options(), self._pressed(), id="choices", compact=True)
         yield Static("", id="feedback")
-        yield Static(Content(reflow(q.help)), classes="question-help")
-        yield Static(self._example_text(), classes="example")
-
-    def on_mount(self) -> None:
-        self._show_example()
+        yield HelpText(q.help, q.example, classes="question-help")
 
     def _number_input(self) -> Input:
         return NumberInput(
@@ -150,14 +201,6 @@ class QuestionView(Vertical):
     def _pressed(self) -> str | None:
         return DONT_KNOW if self.dont_know else _key(self.value)
 
-    def _example_text(self) -> Content:
-        example = self.question.example
-        return Content.from_markup("[i]Example:[/i] $e", e=example) if example else Content("")
-
-    def _show_example(self) -> None:
-        example = self.query_one(".example", Static)
-        example.display = bool(self.question.example)
-
     async def show(self, question: Question, value: Any, dont_know: bool) -> None:
         """Put ``question`` (answered ``value``, or ``dont_know``) in this view."""
         previous = self.question
@@ -165,11 +208,8 @@ class QuestionView(Vertical):
         self._validator.question = question
         if question.title != previous.title:
             self.query_one(".question-title", Static).update(Content(question.title))
-        if question.help != previous.help:
-            self.query_one(".question-help", Static).update(Content(reflow(question.help)))
-        if question.example != previous.example:
-            self.query_one(".example", Static).update(self._example_text())
-            self._show_example()
+        if (question.help, question.example) != (previous.help, previous.example):
+            self.query_one(HelpText).show(question.help, question.example)
         number = self.query("#number").first(Input) if self.query("#number") else None
         choices = self.query("#choices").first(ChoiceSet) if self.query("#choices") else None
         checklist = self._mounted_checklist()
