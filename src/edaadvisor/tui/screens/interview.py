@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.worker import get_current_worker
@@ -66,13 +66,13 @@ class InterviewScreen(Screen[None]):
         # millisecond, and one complete first frame costs less than a frame now and more later
         evaluation = self.session.evaluate()
         self._verdicts = evaluation.verdicts
-        with Horizontal(id="body"):
-            # the answer field takes the focus at once: born with the focused pane's border
-            with VerticalScroll(id="question-pane", classes="-focus-inside"):
-                done, visible = self.session.progress()
-                yield Progress(self._where(), done, visible, id="progress")
-                yield self._view()
-            yield ReasoningPanel(self.session.knowledge, evaluation, widget_id="reasoning")
+        # the two panes side by side in the screen's own layout (no container around them)
+        # the answer field takes the focus at once: born with the focused pane's border
+        with VerticalScroll(id="question-pane", classes="-focus-inside"):
+            done, visible = self.session.progress()
+            yield Progress(self._where(), done, visible, id="progress")
+            yield self._view()
+        yield ReasoningPanel(self.session.knowledge, evaluation, widget_id="reasoning")
         yield KeyFooter()
 
     def _view(self) -> QuestionView:
