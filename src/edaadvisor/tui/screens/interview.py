@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, ClassVar, cast
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.worker import get_current_worker
@@ -66,19 +65,23 @@ class InterviewScreen(Screen[None]):
         # millisecond, and one complete first frame costs less than a frame now and more later
         evaluation = self.session.evaluate()
         self._verdicts = evaluation.verdicts
-        # the two panes side by side in the screen's own layout (no container around them)
-        # the answer field takes the focus at once: born with the focused pane's border
-        with VerticalScroll(id="question-pane", classes="-focus-inside"):
+        # the two panes side by side in the screen's own layout (no container around them);
+        # the question view is the left pane, and the progress line its first child
+        with self._view():
             done, visible = self.session.progress()
             yield Progress(self._where(), done, visible, id="progress")
-            yield self._view()
         yield ReasoningPanel(self.session.knowledge, evaluation, widget_id="reasoning")
         yield KeyFooter()
 
     def _view(self) -> QuestionView:
         s = self.session
         return QuestionView(
-            s.question, s.answers.get(s.current), s.current in s.dont_know, widget_id="question"
+            s.question,
+            s.answers.get(s.current),
+            s.current in s.dont_know,
+            widget_id="question-pane",
+            # the answer field takes the focus at once: born with the focused pane's border
+            classes="-focus-inside",
         )
 
     def on_mount(self) -> None:
@@ -117,7 +120,7 @@ class InterviewScreen(Screen[None]):
         s = self.session
         view = self.query_one(QuestionView)
         await view.show(s.question, s.answers.get(s.current), s.current in s.dont_know)
-        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
+        view.scroll_home(animate=False)
         view.focus_answer()
         # Back greys out on the first question, and the footer only redraws when a key changes
         self.refresh_bindings()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 from rich.style import Style as RichStyle
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.strip import Strip
@@ -121,8 +121,10 @@ class HelpText(Static):
         return text
 
 
-class QuestionView(Vertical):
-    """Title, help, example and the input of the question on screen.
+class QuestionView(VerticalScroll):
+    """Title, help, example and the input of the question on screen, in the pane that scrolls
+    them (the pane itself: a container inside the pane cost a layer of layout and of blank
+    lines to draw on every answer). Children given to it (the progress line) come first.
 
     One view serves the whole interview: :meth:`show` puts another question in it, updating
     only the texts that differ and keeping one number ``Input`` and one :class:`ChoiceSet`
@@ -143,9 +145,15 @@ class QuestionView(Vertical):
             self.advance = advance
 
     def __init__(
-        self, question: Question, value: Any, dont_know: bool, *, widget_id: str | None = None
+        self,
+        question: Question,
+        value: Any,
+        dont_know: bool,
+        *,
+        widget_id: str | None = None,
+        classes: str | None = None,
     ) -> None:
-        super().__init__(id=widget_id)
+        super().__init__(id=widget_id, classes=classes)
         self.question = question
         self.value = value
         self.dont_know = dont_know
@@ -165,6 +173,11 @@ class QuestionView(Vertical):
             yield ChoiceSet(self._options(), self._pressed(), id="choices", compact=True)
         yield Static("", id="feedback")
         yield HelpText(q.help, q.example, classes="question-help")
+
+    @property
+    def _title(self) -> Static:
+        """The question's title: the answer widget is mounted right after it."""
+        return self.query_one(".question-title", Static)
 
     def _number_input(self) -> Input:
         return NumberInput(
@@ -217,7 +230,7 @@ class QuestionView(Vertical):
             checklist.display = question.type == "list"
         if question.type == "list":
             if checklist is None:
-                await self.mount(self._checklist(), after=0)
+                await self.mount(self._checklist(), after=self._title)
             else:
                 checklist.load(self._list_options(), self._ticked())
             for other in (number, choices):
@@ -227,7 +240,7 @@ class QuestionView(Vertical):
         elif question.type == "int":
             if number is None:
                 number = self._number_input()
-                await self.mount(number, after=0)
+                await self.mount(number, after=self._title)
             else:
                 text = "" if value is None else format_number(value)
                 # a question just shown is not judged yet (a fresh Input is not either): no
@@ -248,7 +261,7 @@ class QuestionView(Vertical):
         else:
             if choices is None:
                 choices = ChoiceSet(self._options(), self._pressed(), id="choices", compact=True)
-                await self.mount(choices, after=0)
+                await self.mount(choices, after=self._title)
             else:
                 choices.load(self._options(), self._pressed())
                 choices.display = True
