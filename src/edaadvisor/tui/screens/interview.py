@@ -136,11 +136,8 @@ class InterviewScreen(Screen[None]):
     def _where(self) -> Content:
         s = self.session
         done, visible = s.progress()
-        return Content.from_markup(
-            "[$text-muted]$section[/] · [b]$done[/b]/$n answered",
-            section=s.question.section,
-            n=visible,
-            done=done,
+        return Content.assemble(
+            (s.question.section, "$text-muted"), " · ", (str(done), "b"), f"/{visible} answered"
         )
 
     def _update_progress(self) -> None:

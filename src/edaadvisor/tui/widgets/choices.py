@@ -93,8 +93,8 @@ class ChoiceSet(OptionList, inherit_bindings=False):
     def _prompt(self, index: int) -> Content:
         # drawn as Textual's compact radio button draws itself: the dot green when pressed
         dot = "$text-success" if index == self._pressed else "$panel-darken-2"
-        return Content.from_markup(
-            f"[$panel]▐[/][{dot} on $panel]●[/][$panel]▌[/] $label ", label=self._labels[index]
+        return Content.assemble(
+            ("▐", "$panel"), ("●", f"{dot} on $panel"), ("▌", "$panel"), f" {self._labels[index]} "
         )
 
     @property

@@ -116,7 +116,7 @@ class HelpText(Static):
         text = Content(reflow(help_))
         if example:
             muted = self.get_component_rich_style("help-text--example")
-            example_text = Content.from_markup("[i]Example:[/i] $e", e=example)
+            example_text = Content.assemble(("Example:", "i"), " " + example)
             text += "\n\n" + example_text.stylize_before(TextualStyle.from_rich_style(muted))
         return text
 
