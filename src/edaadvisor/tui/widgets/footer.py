@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar, NamedTuple
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -82,8 +83,6 @@ class KeyFooter(Widget, can_focus=False):
         self.palette: FooterKey | None = None
         self._spans: list[tuple[int, int, FooterKey]] = []
         """(first cell, end cell, key) of each key in the last line drawn, for the mouse."""
-        self._drawn: list[tuple[int, int]] = []
-        """The cells of the last line with something drawn in them (keys, the rule)."""
         self._hover: FooterKey | None = None
         self._looks: dict[tuple[Style, bool, bool], tuple[Style, Style, Style]] = {}
 
@@ -172,51 +171,69 @@ class KeyFooter(Widget, can_focus=False):
         return text
 
     def render(self) -> Text:
+        """The footer's line as text (what a selection or a test reads; render_line draws it)."""
         width = self.size.width
         base = self.rich_style
         line = Text(no_wrap=True, overflow="crop", end="")
-        spans: list[tuple[int, int, FooterKey]] = []
         for key in self.keys:
-            start = line.cell_len
             line.append_text(self._key_text(key, base))
-            spans.append((start, line.cell_len, key))
-            line.append(" ")  # each key's right margin, in the footer's own colours
+            line.append(" ")
         if self.palette is not None:
             palette = self._key_text(self.palette, base)
-            # docked right, after a thin rule, one cell from the edge
-            start = max(0, width - palette.cell_len - 2)
-            line.truncate(start, pad=True)
+            line.truncate(max(0, width - palette.cell_len - 2), pad=True)
             line.append("▏", self._layer(base, "footer-key--separator"))
-            spans = [(first, min(end, start), key) for first, end, key in spans if first < start]
-            spans.append((start + 1, start + 1 + palette.cell_len, self.palette))
             line.append_text(palette)
         line.truncate(width, pad=True)
-        self._spans = spans
-        self._drawn = [(first, end) for first, end, _ in spans]
-        if self.palette is not None:
-            self._drawn.insert(-1, (spans[-1][0] - 1, spans[-1][0]))
         return line
 
     def render_line(self, y: int) -> Strip:
-        # the cells between keys are the footer's background only, as the gaps between
-        # Textual's key widgets are (a text colour there would show under a dialog's tint)
-        strip = super().render_line(y)
-        cuts = sorted({cut for span in self._drawn for cut in span} | {strip.cell_length})
-        parts = strip.divide(cuts)
-        drawn = {first for first, _ in self._drawn}
-        joined: list[Strip] = []
-        position = 0
-        for part in parts:
-            if position not in drawn:
-                part = Strip(
-                    Segment(segment.text, Style.from_color(bgcolor=segment.style.bgcolor))
-                    if segment.style is not None
-                    else segment
-                    for segment in part
-                )
-            joined.append(part)
-            position += part.cell_length
-        return Strip.join(joined)
+        # the line is built from segments here, with the styles render() gives its text, not
+        # by rendering that text: a Text made into Content made into a Strip cost a millisecond
+        # of the first frame, for one line whose every cell's style is known already
+        width = self.size.width
+        base = self.rich_style
+        blank = Style.from_color(bgcolor=base.bgcolor)
+        segments: list[Segment] = []
+        spans: list[tuple[int, int, FooterKey]] = []
+        x = 0
+
+        def add(text: str, style: Style | None = None) -> None:
+            # text with a style is selectable text (its offset); without, only background
+            nonlocal x
+            if style is None:
+                segments.append(Segment(text, blank))
+            else:
+                segments.append(Segment(text, style + Style.from_meta({"offset": (x, 0)})))
+            x += cell_len(text)
+
+        def add_key(key: FooterKey) -> None:
+            _, key_style, description_style = self._look(base, key == self._hover, key.enabled)
+            first = x
+            add(key.display, key_style)
+            if key.description:
+                add(" " + key.description, description_style)
+            spans.append((first, x, key))
+
+        for key in self.keys:
+            add_key(key)
+            # each key's right margin: the footer's background only, as the gap between
+            # Textual's key widgets is (a text colour there would show under a dialog's tint)
+            add(" ")
+        line = Strip(segments)
+        if self.palette is not None:
+            palette_width = cell_len(self.palette.display) + (
+                1 + cell_len(self.palette.description) if self.palette.description else 0
+            )
+            # docked right, after a thin rule, one cell from the edge
+            start = max(0, width - palette_width - 2)
+            line = line.crop(0, start).extend_cell_length(start, blank)
+            spans = [(first, min(end, start), key) for first, end, key in spans if first < start]
+            segments, x = [], start
+            add("▏", self._layer(base, "footer-key--separator"))
+            add_key(self.palette)
+            line = Strip.join([line, Strip(segments)])
+        self._spans = spans
+        return line.crop(0, width).extend_cell_length(width, blank)
 
     # -- mouse --------------------------------------------------------------------------------
 
