@@ -56,6 +56,21 @@ ADVISOR_CHILD = """
 import sys, time
 from textual.widgets import Footer
 try:
+    from edaadvisor.tui.widgets.footer import KeyFooter
+except ImportError:  # a checkout whose footer is Textual's, a widget per key
+    KeyFooter = None
+
+def footer_keys_drawn(screen, drawn):
+    # Textual's footer: a widget per key, every one of them laid out; a footer that draws its
+    # keys itself: laid out, with the keys it draws already read from the screen's bindings
+    footers = screen.query(Footer)
+    if footers:
+        keys = footers.first().children
+        return bool(keys) and all(key in drawn for key in keys)
+    footers = screen.query(KeyFooter) if KeyFooter is not None else []
+    return bool(footers) and footers.first() in drawn and bool(footers.first().keys)
+
+try:
     from edaadvisor.quickargs import quick_parse
 except ImportError:  # a checkout from before quickargs, measured for before/after figures
     import argparse
@@ -74,15 +89,13 @@ class Probe(AdvisorApp):
             # the whole first screen: the question, the verdicts in the panel, the footer's keys,
             # each of them laid out in the frame just drawn (not only mounted)
             panels = screen.query(ReasoningPanel)
-            footers = screen.query(Footer)
             views = screen.query(QuestionView)
             drawn = screen._compositor.visible_widgets
             if (
                 views and views.first().answer_widget in drawn
                 and panels and panels.first().built and panels.first().evaluation is not None
                 and all(topics in drawn for topics in panels.first().query("#topics"))
-                and footers and footers.first().children
-                and all(key in drawn for key in footers.first().children)
+                and footer_keys_drawn(screen, drawn)
             ):
                 self.shown = True
                 print(time.time(), file=sys.stderr)

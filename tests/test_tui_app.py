@@ -240,16 +240,17 @@ async def test_answering_twenty_questions_reuses_the_same_widgets(knowledge: Kno
     """Each answer puts the next question into the widgets already on screen: remounting
     them is what made the interview lag behind typing (issue 13)."""
     from textual.widget import Widget
-    from textual.widgets import Footer
+
+    from edaadvisor.tui.widgets.footer import KeyFooter
 
     app = make_app(knowledge)
     given = example_answers()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one(QuestionView)
-        footer = app.screen.query_one(Footer)
+        footer = app.screen.query_one(KeyFooter)
         in_view: set[Widget] = set(view.walk_children())
-        footer_keys: set[Widget] = set(footer.walk_children())
+        footer_keys = {footer.keys}
         shown: list[str] = []
         for turn in range(20):
             qid = current(app)
@@ -261,17 +262,65 @@ async def test_answering_twenty_questions_reuses_the_same_widgets(knowledge: Kno
                 await pilot.pause()
             assert app.screen.query_one(QuestionView) is view
             in_view.update(view.walk_children())
-            footer_keys.update(footer.walk_children())
+            footer_keys.add(footer.keys)
+            assert app.screen.query_one(KeyFooter) is footer
         assert len(set(shown)) >= 8, shown  # the walk did cover many different questions
         # every widget that ever served a question is still there: nothing was replaced, and
         # the one number field and one choice set were each made once
         assert in_view == set(view.walk_children())
         assert len(view.query(Input)) == 1
         assert len(view.query(ChoiceSet)) == 1
-        # the footer's keys are rebuilt only when one of them changes, not on every answer:
-        # the first answer turns Back and Save answers on, the walk back to the first question
-        # turns Back off again; three sets of keys in all
-        assert len(footer_keys) == 3 * len(list(footer.walk_children()))
+        # one footer draws the keys, with no widget per key; the keys it showed: the first
+        # answer turns Back and Save answers on, the walk back to the first question turns
+        # Back off again; three sets of keys in all
+        assert not footer.children
+        assert len(footer_keys) == 3, footer_keys
+
+
+async def test_footer_keys_answer_clicks_and_grey_out(knowledge: Knowledge) -> None:
+    """The footer draws its keys itself: a click on one presses it, and a greyed key does
+    nothing, as with Textual's footer."""
+    from edaadvisor.tui.widgets.footer import KeyFooter
+
+    app = make_app(knowledge)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+        line = footer.render().plain
+        assert line.startswith("^b Back ^n Next ^d Don't know ^r Review")
+        assert line.rstrip().endswith("▏^p palette")
+        first = current(app)
+        await pilot.click(KeyFooter, offset=(line.index("Back"), 0))  # greyed: first question
+        await pilot.pause()
+        assert current(app) == first
+        await pilot.click(KeyFooter, offset=(line.index("Next"), 0))
+        await pilot.pause()
+        assert current(app) != first
+        await pilot.click(KeyFooter, offset=(line.index("Back"), 0))  # enabled now
+        await pilot.pause()
+        assert current(app) == first
+
+
+async def test_progress_line_counts_answers_and_fills_its_bar(knowledge: Knowledge) -> None:
+    from edaadvisor.tui.widgets.progress import Progress
+
+    app = make_app(knowledge)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        progress = app.screen.query_one(Progress)
+        done, visible = app.session.progress()
+        lines = [strip.text for strip in progress.render_lines(progress.size.region)]
+        assert lines[0].startswith(f"The system · {done}/{visible} answered")
+        assert set(lines[1]) == {"━"} and len(lines[1]) == progress.size.width
+        empty = progress.fraction
+        await answer(pilot, app, 6)
+        await answer(pilot, app, 3)
+        await pilot.pause()
+        done, visible = app.session.progress()
+        assert done == 2
+        text = progress.render_lines(progress.size.region)[0].text
+        assert f"{done}/{visible} answered" in text
+        assert progress.fraction == pytest.approx(done / visible) and progress.fraction > empty
 
 
 async def test_number_input_reads_suffixes_and_refuses_nonsense(knowledge: Knowledge) -> None:

@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from conftest import EXAMPLES
 from edaadvisor.core import load_knowledge
 from edaadvisor.core.answers import load_answers_file
 from edaadvisor.tui.app import AdvisorApp
 from edaadvisor.tui.state import StateStore
+from edaadvisor.tui.widgets.footer import KeyFooter
 from edaadvisor.tui.widgets.reasoning import ReasoningPanel
 
 EXAMPLE = EXAMPLES / "order-fulfilment.yaml"
@@ -44,9 +45,9 @@ async def steady(pilot: Pilot[Any]) -> None:
     # the verdict panel and the footer's keys fill in just after the first question shows
     interview = pilot.app.interview if isinstance(pilot.app, AdvisorApp) else None
     for _ in range(100):
-        footers = interview.query(Footer) if interview is not None else None
+        footers = interview.query(KeyFooter) if interview is not None else None
         if interview is None or (
-            footers and footers.first().children and interview.query_one(ReasoningPanel).built
+            footers and footers.first().keys and interview.query_one(ReasoningPanel).built
         ):
             break
         await pilot.pause(0.02)

@@ -8,21 +8,21 @@ exit): the next question does not wait for the disk, and the write does not wait
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import ProgressBar, Static
 from textual.worker import get_current_worker
 
 from ...core.errors import InputError
 from ..session import Interview
-from ..widgets.footer import QuietFooter
+from ..widgets.footer import KeyFooter
+from ..widgets.progress import Progress
 from ..widgets.question import QuestionView
 from ..widgets.reasoning import ReasoningPanel
 
@@ -51,8 +51,10 @@ class InterviewScreen(Screen[None]):
         self._resumed = False
         self.session = session
         self._verdicts: dict[str, str] = {}
-        self._where_shown: tuple[object, ...] | None = None
         self._what_if_pending = False
+        self._mounted = asyncio.Event()
+        """Set once the question and the panel are mounted: the app's first screen is composed
+        in the screen's own task, so a caller may reach the screen before its widgets exist."""
 
     @property
     def advisor(self) -> AdvisorApp:
@@ -63,25 +65,29 @@ class InterviewScreen(Screen[None]):
         # millisecond, and one complete first frame costs less than a frame now and more later
         evaluation = self.session.evaluate()
         self._verdicts = evaluation.verdicts
-        with Horizontal(id="body"):
-            # the answer field takes the focus at once: born with the focused pane's border
-            with VerticalScroll(id="question-pane", classes="-focus-inside"):
-                yield Static(self._where(), id="where")
-                yield ProgressBar(show_eta=False, show_percentage=False, id="progress")
-                yield self._view()
-            yield ReasoningPanel(self.session.knowledge, evaluation, widget_id="reasoning")
-        yield QuietFooter(compact=True)
+        # the two panes side by side in the screen's own layout (no container around them);
+        # the question view is the left pane, and the progress line its first child
+        with self._view():
+            done, visible = self.session.progress()
+            yield Progress(self._where(), done, visible, id="progress")
+        yield ReasoningPanel(self.session.knowledge, evaluation, widget_id="reasoning")
+        yield KeyFooter()
 
     def _view(self) -> QuestionView:
         s = self.session
         return QuestionView(
-            s.question, s.answers.get(s.current), s.current in s.dont_know, widget_id="question"
+            s.question,
+            s.answers.get(s.current),
+            s.current in s.dont_know,
+            widget_id="question-pane",
+            # the answer field takes the focus at once: born with the focused pane's border
+            classes="-focus-inside",
         )
 
     def on_mount(self) -> None:
         self.query_one("#question-pane").border_title = "Interview"
-        self._update_progress()
         self.query_one(QuestionView).focus_answer()
+        self._mounted.set()
         self.call_after_refresh(self.advisor.resume_gc)  # paused by the app until this frame
         # the reasons' last lines (the answer changes that would move a verdict) follow the
         # first frame, searched in a thread as after every answer: the first question and
@@ -110,10 +116,11 @@ class InterviewScreen(Screen[None]):
 
     async def show_current(self) -> None:
         """Put the session's current question in the question view."""
+        await self._mounted.wait()
         s = self.session
         view = self.query_one(QuestionView)
         await view.show(s.question, s.answers.get(s.current), s.current in s.dont_know)
-        self.query_one("#question-pane", VerticalScroll).scroll_home(animate=False)
+        view.scroll_home(animate=False)
         view.focus_answer()
         # Back greys out on the first question, and the footer only redraws when a key changes
         self.refresh_bindings()
@@ -129,21 +136,13 @@ class InterviewScreen(Screen[None]):
     def _where(self) -> Content:
         s = self.session
         done, visible = s.progress()
-        return Content.from_markup(
-            "[$text-muted]$section[/] · [b]$done[/b]/$n answered",
-            section=s.question.section,
-            n=visible,
-            done=done,
+        return Content.assemble(
+            (s.question.section, "$text-muted"), " · ", (str(done), "b"), f"/{visible} answered"
         )
 
     def _update_progress(self) -> None:
         done, visible = self.session.progress()
-        where = self._where()
-        shown = self.query_one("#where", Static)
-        if (where.plain, tuple(where.spans)) != self._where_shown:
-            self._where_shown = (where.plain, tuple(where.spans))
-            shown.update(where)
-        self.query_one("#progress", ProgressBar).update(total=visible, progress=done)
+        self.query_one(Progress).show(self._where(), done, visible)
 
     def refresh_reasoning(self, *, mark_changes: bool = True) -> None:
         """Re-run the engine on the current answers and show the result."""

@@ -1,5 +1,5 @@
-"""The answer widgets the question view keeps and reloads: a choice set, a number field and a
-checklist for questions whose answer is a list.
+"""The answer widgets the question view keeps and reloads: a choice set and a number field
+(the checklist for questions whose answer is a list is in :mod:`.checklist`).
 
 :class:`ChoiceSet` is a set of radio buttons drawn by one widget, where ``enter`` also confirms
 and moves on, reloaded with one question's options after another; :class:`NumberInput` is an
@@ -14,8 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, OptionList, SelectionList
-from textual.widgets.selection_list import Selection
+from textual.widgets import Input, OptionList
 
 
 class NumberInput(Input, inherit_bindings=False):
@@ -94,8 +93,8 @@ class ChoiceSet(OptionList, inherit_bindings=False):
     def _prompt(self, index: int) -> Content:
         # drawn as Textual's compact radio button draws itself: the dot green when pressed
         dot = "$text-success" if index == self._pressed else "$panel-darken-2"
-        return Content.from_markup(
-            f"[$panel]▐[/][{dot} on $panel]●[/][$panel]▌[/] $label ", label=self._labels[index]
+        return Content.assemble(
+            ("▐", "$panel"), ("●", f"{dot} on $panel"), ("▌", "$panel"), f" {self._labels[index]} "
         )
 
     @property
@@ -170,32 +169,3 @@ class ChoiceSet(OptionList, inherit_bindings=False):
         # question replaces it in the same frame, and a frame of its own would hold that
         # question back by a frame; the screen has it drawn when the question stays.
         self.post_message(self.Confirmed(self, self._keys[self.highlighted]))
-
-
-class Checklist(SelectionList[str]):
-    """A question answered by a list (safeguards already in place): ``space`` ticks an item,
-    ``enter`` confirms the ticked ones (none is an answer too) and moves on."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "confirm", "Confirm", show=False),
-    ]
-
-    class Confirmed(Message):
-        def __init__(self, checklist: Checklist, values: list[str]) -> None:
-            super().__init__()
-            self.checklist = checklist
-            self.values = values
-
-    def load(self, options: list[tuple[str, str]], ticked: list[str]) -> None:
-        """Show ``options`` (key, label) with ``ticked`` ticked, without a change message."""
-        with self.prevent(SelectionList.SelectedChanged):
-            self.clear_options()
-            self.add_options([Selection(label, key, key in ticked) for key, label in options])
-
-    def ordered(self, keys: list[str]) -> list[str]:
-        """The ticked values in the options' own order (answers files list them so)."""
-        ticked = set(self.selected)
-        return [key for key in keys if key in ticked]
-
-    def action_confirm(self) -> None:
-        self.post_message(self.Confirmed(self, list(self.selected)))

@@ -9,20 +9,28 @@ it is given a question and the current answer (attributes down) and posts what t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.style import Style as RichStyle
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
+from textual.strip import Strip
+from textual.style import Style as TextualStyle
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, Static
 
 from ...core.model import Question
 from ..numbers import NumberError, format_number, parse_number
-from .choices import Checklist, ChoiceSet, NumberInput
+from .choices import ChoiceSet, NumberInput
+
+if TYPE_CHECKING:
+    from textual.widgets import SelectionList
+
+    from .checklist import Checklist
 
 __all__ = ["DONT_KNOW", "ChoiceSet", "QuestionView"]
 
@@ -61,8 +69,62 @@ class NumberValidator(Validator):
         return self.success()
 
 
-class QuestionView(Vertical):
-    """Title, help, example and the input of the question on screen.
+class HelpText(Static):
+    """A question's help and, a blank line below it, its example (muted, as a hint).
+
+    One widget for both texts: one fewer to style, lay out and draw on every screen.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"help-text--example"}
+    DEFAULT_CSS = """
+    HelpText > .help-text--example {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, help_: str, example: str | None, *, classes: str = "") -> None:
+        super().__init__(classes=classes)
+        self._texts = (help_, example)
+        self._gap_for: tuple[tuple[int, str] | None, int] = (None, -1)
+        """((width, help), line) of the last gap worked out."""
+
+    def show(self, help_: str, example: str | None) -> None:
+        if (help_, example) != self._texts:
+            self._texts = (help_, example)
+            self.refresh(layout=True)
+
+    def _gap(self, width: int) -> int:
+        """The line between the help and the example at ``width`` (-1: no example)."""
+        help_, example = self._texts
+        if not example or width <= 0:
+            return -1
+        if self._gap_for[0] != (width, help_):
+            rules = self.styles.get_rules()
+            self._gap_for = ((width, help_), Content(reflow(help_)).get_height(rules, width))
+        return self._gap_for[1]
+
+    def render_line(self, y: int) -> Strip:
+        if y == self._gap(self.size.width):
+            # the blank line between the texts: only the background, as the margin between
+            # two widgets was (no text style, so nothing for a selection to land on)
+            background = self.visual_style.rich_style.bgcolor
+            return Strip.blank(self.size.width, RichStyle.from_color(bgcolor=background))
+        return super().render_line(y)
+
+    def render(self) -> Content:
+        help_, example = self._texts
+        text = Content(reflow(help_))
+        if example:
+            muted = self.get_component_rich_style("help-text--example")
+            example_text = Content.assemble(("Example:", "i"), " " + example)
+            text += "\n\n" + example_text.stylize_before(TextualStyle.from_rich_style(muted))
+        return text
+
+
+class QuestionView(VerticalScroll):
+    """Title, help, example and the input of the question on screen, in the pane that scrolls
+    them (the pane itself: a container inside the pane cost a layer of layout and of blank
+    lines to draw on every answer). Children given to it (the progress line) come first.
 
     One view serves the whole interview: :meth:`show` puts another question in it, updating
     only the texts that differ and keeping one number ``Input`` and one :class:`ChoiceSet`
@@ -83,9 +145,15 @@ class QuestionView(Vertical):
             self.advance = advance
 
     def __init__(
-        self, question: Question, value: Any, dont_know: bool, *, widget_id: str | None = None
+        self,
+        question: Question,
+        value: Any,
+        dont_know: bool,
+        *,
+        widget_id: str | None = None,
+        classes: str | None = None,
     ) -> None:
-        super().__init__(id=widget_id)
+        super().__init__(id=widget_id, classes=classes)
         self.question = question
         self.value = value
         self.dont_know = dont_know
@@ -104,11 +172,12 @@ class QuestionView(Vertical):
         else:
             yield ChoiceSet(self._options(), self._pressed(), id="choices", compact=True)
         yield Static("", id="feedback")
-        yield Static(Content(reflow(q.help)), classes="question-help")
-        yield Static(self._example_text(), classes="example")
+        yield HelpText(q.help, q.example, classes="question-help")
 
-    def on_mount(self) -> None:
-        self._show_example()
+    @property
+    def _title(self) -> Static:
+        """The question's title: the answer widget is mounted right after it."""
+        return self.query_one(".question-title", Static)
 
     def _number_input(self) -> Input:
         return NumberInput(
@@ -120,6 +189,8 @@ class QuestionView(Vertical):
         )
 
     def _checklist(self) -> Checklist:
+        from .checklist import Checklist  # on the first list question: see its module
+
         checklist = Checklist(id="checklist", compact=True)
         checklist.load(self._list_options(), self._ticked())
         return checklist
@@ -143,14 +214,6 @@ class QuestionView(Vertical):
     def _pressed(self) -> str | None:
         return DONT_KNOW if self.dont_know else _key(self.value)
 
-    def _example_text(self) -> Content:
-        example = self.question.example
-        return Content.from_markup("[i]Example:[/i] $e", e=example) if example else Content("")
-
-    def _show_example(self) -> None:
-        example = self.query_one(".example", Static)
-        example.display = bool(self.question.example)
-
     async def show(self, question: Question, value: Any, dont_know: bool) -> None:
         """Put ``question`` (answered ``value``, or ``dont_know``) in this view."""
         previous = self.question
@@ -158,19 +221,16 @@ class QuestionView(Vertical):
         self._validator.question = question
         if question.title != previous.title:
             self.query_one(".question-title", Static).update(Content(question.title))
-        if question.help != previous.help:
-            self.query_one(".question-help", Static).update(Content(reflow(question.help)))
-        if question.example != previous.example:
-            self.query_one(".example", Static).update(self._example_text())
-            self._show_example()
+        if (question.help, question.example) != (previous.help, previous.example):
+            self.query_one(HelpText).show(question.help, question.example)
         number = self.query("#number").first(Input) if self.query("#number") else None
         choices = self.query("#choices").first(ChoiceSet) if self.query("#choices") else None
-        checklist = self.query("#checklist").first(Checklist) if self.query("#checklist") else None
+        checklist = self._mounted_checklist()
         if checklist is not None:
             checklist.display = question.type == "list"
         if question.type == "list":
             if checklist is None:
-                await self.mount(self._checklist(), after=0)
+                await self.mount(self._checklist(), after=self._title)
             else:
                 checklist.load(self._list_options(), self._ticked())
             for other in (number, choices):
@@ -180,7 +240,7 @@ class QuestionView(Vertical):
         elif question.type == "int":
             if number is None:
                 number = self._number_input()
-                await self.mount(number, after=0)
+                await self.mount(number, after=self._title)
             else:
                 text = "" if value is None else format_number(value)
                 # a question just shown is not judged yet (a fresh Input is not either): no
@@ -201,7 +261,7 @@ class QuestionView(Vertical):
         else:
             if choices is None:
                 choices = ChoiceSet(self._options(), self._pressed(), id="choices", compact=True)
-                await self.mount(choices, after=0)
+                await self.mount(choices, after=self._title)
             else:
                 choices.load(self._options(), self._pressed())
                 choices.display = True
@@ -266,20 +326,26 @@ class QuestionView(Vertical):
 
     # -- lists ---------------------------------------------------------------------------------
 
-    @on(SelectionList.SelectedChanged)
-    def _ticked_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+    # handlers named for their messages, not ``@on``: the classes need not be imported for them
+    def on_selection_list_selected_changed(
+        self, event: SelectionList.SelectedChanged[str]
+    ) -> None:
         event.stop()
         if self.question.type == "list":
             self.post_message(self.Answered(self.question.id, self._ticked_values(), advance=False))
 
-    @on(Checklist.Confirmed)
-    def _checklist_confirmed(self, event: Checklist.Confirmed) -> None:
+    def on_checklist_confirmed(self, event: Checklist.Confirmed) -> None:
         event.stop()
         if self.question.type == "list":
             self.post_message(self.Answered(self.question.id, self._ticked_values(), advance=True))
 
+    def _mounted_checklist(self) -> Checklist | None:
+        nodes = self.query("#checklist")
+        return cast("Checklist", nodes.first()) if nodes else None
+
     def _ticked_values(self) -> list[str]:
-        return self.query_one("#checklist", Checklist).ordered(self.question.values)
+        checklist = self._mounted_checklist()
+        return checklist.ordered(self.question.values) if checklist is not None else []
 
     # -- numbers ------------------------------------------------------------------------------
 

@@ -141,23 +141,20 @@ class ReasoningPanel(Vertical):
 
     @staticmethod
     def _flags_prompt(flags: int, conflicts: int = 0) -> Content:
-        text = Content.from_markup(
-            f"[{'$text-error' if flags else '$text-muted'}]⚑[/] Red flags ($n)", n=flags
-        )
+        text = Content.assemble(("⚑", "$text-error" if flags else "$text-muted"))
+        text += f" Red flags ({flags})"
         if conflicts:
             # answers that contradict each other: shown with the flags, said in the count
-            text += Content.from_markup(" [$text-warning]· $c conflicting[/]", c=conflicts)
+            text += Content.assemble(" ", (f"· {conflicts} conflicting", "$text-warning"))
         return text
 
     def _prompt(self, topic_id: str, decision: Decision) -> Content:
         glyph, colour, _ = verdict_look(decision)
-        mark = " ◂" if topic_id in self.changed else ""
-        return Content.from_markup(
-            f"[{colour}]$glyph[/] $title[$accent]$mark[/]",
-            glyph=glyph,
-            title=decision.topic.title,
-            mark=mark,
-        )
+        # assembled, not markup: a markup parse per row was most of the panel's update
+        text = Content.assemble((glyph, colour), " ", decision.topic.title)
+        if topic_id in self.changed:
+            text += Content.assemble((" ◂", "$accent"))
+        return text
 
     @on(OptionList.OptionHighlighted, "#topics")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -175,30 +172,29 @@ class ReasoningPanel(Vertical):
         decision = evaluation.decisions[topic_id]
         glyph, colour, words = verdict_look(decision)
         parts = [
-            Content.from_markup(
-                f"[b]$title[/b]: [{colour} b]$glyph $words[/]",
-                title=decision.topic.title,
-                glyph=glyph,
-                words=words,
+            Content.assemble(
+                (decision.topic.title, "b"), ": ", (f"{glyph} {words}", f"{colour} b")
             ),
             Content(decision.summary),
         ]
         for finding in decision.deciding:
             # the summary is already shown above; the rationale is what teaches
             parts.append(
-                Content.from_markup(
-                    "[$text-muted]rule[/] [b]$id[/b] [$text-muted]($strength)[/]\n$why",
-                    id=finding.rule.id,
-                    strength=finding.rule.strength,
-                    why=" ".join(finding.rule.rationale.split()),
+                Content.assemble(
+                    ("rule", "$text-muted"),
+                    " ",
+                    (finding.rule.id, "b"),
+                    " ",
+                    (f"({finding.rule.strength})", "$text-muted"),
+                    "\n" + " ".join(finding.rule.rationale.split()),
                 )
             )
         if decision.overridden:
             ids = ", ".join(f.rule.id for f in decision.overridden)
-            parts.append(Content.from_markup("[$text-muted]outweighed: $ids[/]", ids=ids))
+            parts.append(Content.assemble((f"outweighed: {ids}", "$text-muted")))
         for assumption in decision.assumptions:
             parts.append(
-                Content.from_markup("[$text-warning]assumed:[/] $a", a=assumption.description)
+                Content.assemble(("assumed:", "$text-warning"), " " + assumption.description)
             )
         if decision.unknown:
             titles = ", ".join(
@@ -207,15 +203,16 @@ class ReasoningPanel(Vertical):
             )
             more = f" and {len(decision.unknown) - 4} more" if len(decision.unknown) > 4 else ""
             parts.append(
-                Content.from_markup("[$text-muted]could change with:[/] $q", q=titles + more)
+                Content.assemble(("could change with:", "$text-muted"), " " + titles + more)
             )
         for item in self.what_if.get(topic_id, [])[:3]:
             parts.append(
-                Content.from_markup(
+                Content.assemble(
                     # descriptions read "if the answer to ... were ...", so lead with the verdict
-                    "[$text-muted]would be[/] [b]$v[/b] $d",
-                    d=item.description,
-                    v=VERDICT_STYLE.get(item.verdict, ("", "", item.verdict))[2],
+                    ("would be", "$text-muted"),
+                    " ",
+                    (VERDICT_STYLE.get(item.verdict, ("", "", item.verdict))[2], "b"),
+                    " " + item.description,
                 )
             )
         return Content("\n\n").join(parts)
@@ -225,9 +222,9 @@ class ReasoningPanel(Vertical):
         if evaluation.conflicts:
             text = Content("\n\n").join(
                 [
-                    Content.from_markup("[b]Answers that contradict each other[/b]"),
+                    Content.assemble(("Answers that contradict each other", "b")),
                     *(
-                        Content.from_markup("[$text-warning]⚠[/] $m", m=hit.message)
+                        Content.assemble(("⚠", "$text-warning"), " " + hit.message)
                         for hit in evaluation.conflicts
                     ),
                     text,
@@ -237,16 +234,17 @@ class ReasoningPanel(Vertical):
 
     def _flags_only_text(self, evaluation: Evaluation) -> Content:
         if not evaluation.red_flags:
-            text = Content.from_markup("[b]Red flags[/b]\n\nNone of the red flags applies yet.")
+            text = Content.assemble(("Red flags", "b"), "\n\nNone of the red flags applies yet.")
         else:
             text = Content("\n\n").join(
                 [
-                    Content.from_markup("[b]Red flags[/b]: watch these"),
+                    Content.assemble(("Red flags", "b"), ": watch these"),
                     *(
-                        Content.from_markup(
-                            "[$text-error]⚑[/] [b]$title[/b]\n$fix",
-                            title=hit.flag.title,
-                            fix=" ".join(hit.flag.mitigation.split()),
+                        Content.assemble(
+                            ("⚑", "$text-error"),
+                            " ",
+                            (hit.flag.title, "b"),
+                            "\n" + " ".join(hit.flag.mitigation.split()),
                         )
                         for hit in evaluation.red_flags
                     ),
