@@ -31,7 +31,7 @@ budget (``BUDGET_PER_EVALUATION``). ``bench/bench_whatif.py`` measures it agains
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from weakref import WeakKeyDictionary
 
 from .compiled import (
@@ -52,11 +52,12 @@ from .conditions import (
 from .engine import assumed_answers
 from .knowledge import Knowledge
 from .model import Question
-from .pairfinder import ALL, PairCandidates
 from .pairjudge import UNKNOWN, judge_pair
 from .record import Record
 from .regions import Region, int_regions, region_of
-from .steady import steady_topics
+
+if TYPE_CHECKING:
+    from .pairfinder import PairCandidates
 
 _UNKNOWN: Any = UNKNOWN
 
@@ -309,6 +310,10 @@ class WhatIfSearch:
     def steady(self) -> frozenset[str]:
         """Topics no pair of changes can move (``steady``), worked out once per search."""
         if self._steady is None:
+            # imported on first use, as the pair finder is: every path imports this module,
+            # and most answers move every topic with a single change
+            from .steady import steady_topics
+
             self._steady = steady_topics(self)
         return self._steady
 
@@ -320,6 +325,8 @@ class WhatIfSearch:
     def pair_candidates(self, topic: str, questions: list[str]) -> PairCandidates:
         """The pairs of values worth trying for ``topic`` (a test's reference search tries
         every pair instead)."""
+        from .pairfinder import PairCandidates
+
         return PairCandidates(self, topic, questions)
 
     def _combos(
@@ -328,6 +335,8 @@ class WhatIfSearch:
         """The pairs of values to try, closest first (by the sum of their distances, then the
         first one's, then the order of the candidates), or None if listing them would spend
         the budget."""
+        from .pairfinder import ALL
+
         values_a, values_b = self.candidates(first), self.candidates(second)
         size = len(values_a) * len(values_b) if chosen is ALL else len(chosen)
         if self.work + size > self.budget:

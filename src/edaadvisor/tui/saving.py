@@ -6,8 +6,8 @@ repository's ADR folder and its next number. An existing file is replaced only a
 confirm dialog, and then through ``write_file(force=True)``, which writes atomically.
 
 Rendering, ADR numbering and safe writing belong to ``edaadvisor.adr`` and
-``edaadvisor.core.files``; they are imported on first use so the interview starts without
-Jinja2.
+``edaadvisor.core.files``; they, and the report they render, are imported on first use so
+the interview starts without Jinja2 or the what-if search.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from textual.app import App
 
 from ..core.answers import dump_answers, parse_answers_text
 from ..core.errors import EdaAdvisorError
-from ..core.report import Report, build_report
 from .session import Interview
 from .state import StateStore
 
 if TYPE_CHECKING:
+    from ..core.report import Report
     from ..quickargs import Options
 
 ANSWERS_DEFAULT = Path("edaadvisor-answers.yaml")
@@ -50,6 +50,8 @@ class SaveMixin(App[int]):
     # -- rendering ----------------------------------------------------------------------------
 
     def report(self) -> Report:
+        from ..core.report import build_report
+
         report = build_report(self.session.knowledge, self.session.answers_file())
         return report
 

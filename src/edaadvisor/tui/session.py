@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.answers import AdrMeta, AnswersFile, parse_answers_document, validate_answers
 from ..core.bounds import too_large
@@ -19,7 +19,9 @@ from ..core.engine import Evaluation, evaluate
 from ..core.errors import InputError
 from ..core.knowledge import Knowledge
 from ..core.model import Question
-from ..core.whatif import WhatIf
+
+if TYPE_CHECKING:
+    from ..core.whatif import WhatIf
 
 
 @dataclass

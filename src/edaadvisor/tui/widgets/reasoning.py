@@ -7,6 +7,8 @@ user sees the consequence of what they just said.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
@@ -16,7 +18,9 @@ from textual.widgets.option_list import Option
 
 from ...core.engine import Decision, Evaluation
 from ...core.knowledge import Knowledge
-from ...core.whatif import WhatIf
+
+if TYPE_CHECKING:
+    from ...core.whatif import WhatIf
 
 VERDICT_STYLE: dict[str, tuple[str, str, str]] = {
     "recommend": ("✔", "$text-success", "recommend"),
