@@ -23,8 +23,9 @@ Cost: a change can only affect topics whose rules, or whose dependencies' rules,
 changed question, so only those are re-decided (with the compiled rules), and each change is
 evaluated once for all topics. Pairs are not tried as a product of every value of every two
 questions: ``pairfinder`` finds the few that can move a topic from what the one-answer changes
-reached, and ``steady`` skips topics no pair can move. The whole search is bounded by a work
-budget (``BUDGET_PER_EVALUATION``). ``bench/bench_whatif.py`` measures it against
+reached, ``pairjudge`` works out a pair's verdict from what each change did alone, and
+``steady`` skips topics no pair can move. The whole search is bounded by a work budget
+(``BUDGET_PER_EVALUATION``). ``bench/bench_whatif.py`` measures it against
 ``evaluate``.
 """
 
