@@ -261,7 +261,6 @@ class WhatIfSearch:
                         found[topic].append((change, verdict))
         return found
 
-
     def pairs(self, topic: str, limit: int) -> list[tuple[Change, str]]:
         """Two-answer changes for a topic no single change moves, smallest first.
 
