@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .compiled import judging_work
 from .conditions import Undecided
 from .model import CAUTION_RANK
+from .pairjudge import combined_assumptions
 
 if TYPE_CHECKING:
     from .compiled import Effect
@@ -98,6 +99,7 @@ class PairCandidates:
         self.some: dict[tuple[str, str], set[tuple[Any, Any]]] = {}
         self._leanable_cache: dict[frozenset[str], frozenset[str]] = {}
         self._checked: set[tuple[Single, Single]] = set()
+        self._assumed: dict[tuple[Single, Single], dict[str, Any] | None] = {}
         self.steady = search.steady()
         self.known: dict[tuple[Single, ...], str] = {}
         """Pairs of values and the topic's verdict after them, where judging told it."""
@@ -243,7 +245,7 @@ class PairCandidates:
             raise _Spent
         if one.inputs & two.inputs:
             return True
-        if (one.entangled or two.entangled) and not self._assumed_alike(one, two):
+        if (one.entangled or two.entangled) and self._assumptions(one, two) is None:
             return True
         self.search.work += len(self.closure)
         for member in self.closure:
@@ -278,19 +280,13 @@ class PairCandidates:
         if found is not _UNSEEN:
             return found
         base = search.snapshot
-        answers = dict(base.answers)
-        assumed = {q: v for q, v in base.assumed.items() if q not in one.inputs | two.inputs}
+        # reached only where the two changes' assumptions add up (``_may_move``)
+        assumed = self._assumptions(one, two) or {}
+        answers = {**search.given_answers, **dict((one.single, two.single)), **assumed}
         verdicts = dict(base.verdicts)
         leaning = dict(base.leaning)
         for change in (one, two):
             effect = change.effect
-            for question in effect.moved:
-                if question in effect.answers:
-                    answers[question] = effect.answers[question]
-                else:
-                    answers.pop(question, None)
-                if question in effect.assumed:
-                    assumed[question] = effect.assumed[question]
             for topic in change.moved_topics:
                 verdicts[topic] = effect.verdicts[topic]
                 if topic in effect.leaning:
@@ -376,20 +372,18 @@ class PairCandidates:
             and all((rules[i].rank, CAUTION_RANK[rules[i].verdict]) < weight for i in both)
         )
 
-    def _assumed_alike(self, one: _Change, two: _Change) -> bool:
-        """Whether doing both changes assumes what each assumes alone (changing an answer that
-        decides where typical answers apply, together with another, could assume more)."""
-        search = self.search
-        given = {**search.given_answers, one.single[0]: one.single[1], two.single[0]: two.single[1]}
-        search.work += 1 + len(search.compiled.typical)
-        assumed = search.compiled.assume(given)
-        moved = one.effect.moved | two.effect.moved
-        expected = {q: v for q, v in search.assumed.items() if q not in moved}
-        for change in (one, two):
-            expected.update(
-                (q, v) for q, v in change.effect.assumed.items() if q in change.effect.moved
+    def _assumptions(self, one: _Change, two: _Change) -> dict[str, Any] | None:
+        """What doing both changes assumes, or None if not what each assumes alone (changing
+        an answer that decides where typical answers apply, together with another, could
+        assume more): ``combined_assumptions``, worked out once for ``_may_move`` and
+        ``_resolve``."""
+        key = (one.single, two.single)
+        if key not in self._assumed:
+            changed = dict((one.single, two.single))
+            self._assumed[key] = combined_assumptions(
+                self.search, changed, (one.effect, two.effect)
             )
-        return assumed == expected
+        return self._assumed[key]
 
     def _requires_moved(self, member: str, change: _Change) -> bool:
         return any(

@@ -16,6 +16,7 @@ evaluation.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .compiled import judging_work
@@ -51,6 +52,25 @@ def judge_pair(search: WhatIfSearch, one: Change, two: Change, topic: str) -> An
     return None if state.hidden else state.verdict(topic)
 
 
+def combined_assumptions(
+    search: WhatIfSearch, changed: Mapping[str, Any], effects: tuple[Effect, Effect]
+) -> dict[str, Any] | None:
+    """The typical answers assumed after both changes (``changed``, with ``effects`` what each
+    did alone): what each assumes alone, and the assumptions neither touched; None when
+    together they assume otherwise, so the answers after both are not the two combined."""
+    moved = effects[0].moved | effects[1].moved
+    expected = {q: v for q, v in search.snapshot.assumed.items() if q not in moved}
+    for effect in effects:
+        expected.update((q, v) for q, v in effect.assumed.items() if q in effect.moved)
+    if search._entangled.intersection(changed):
+        # an answer that decides where typical answers apply: only assuming again tells
+        search.work += 1 + len(search.compiled.typical)
+        if search.compiled.assume({**search.given_answers, **changed}) != expected:
+            return None
+    # otherwise nothing either change decides an assumption but its own answer
+    return expected
+
+
 class _PairState:
     """The answers after both changes and the topics judged so far."""
 
@@ -80,21 +100,11 @@ class _PairState:
     def start(
         cls, search: WhatIfSearch, one: Change, two: Change, first: Effect, second: Effect
     ) -> Any:
-        base = search.snapshot
         changed = {**dict(one), **dict(two)}
-        expected = {q: v for q, v in base.assumed.items() if q not in first.moved | second.moved}
-        for effect in (first, second):
-            expected.update((q, v) for q, v in effect.assumed.items() if q in effect.moved)
-        if search._entangled.intersection(changed):
-            # an answer that decides where typical answers apply: together the two changes
-            # must assume what each assumes alone, or the answers after both are not the
-            # two changes' answers combined
-            search.work += 1 + len(search.compiled.typical)
-            if search.compiled.assume({**search.given_answers, **changed}) != expected:
-                return UNKNOWN
-        # otherwise nothing either changes decides an assumption but its own answer
-        answers = {**search.given_answers, **changed, **expected}
-        assumed = expected
+        assumed = combined_assumptions(search, changed, (first, second))
+        if assumed is None:
+            return UNKNOWN
+        answers = {**search.given_answers, **changed, **assumed}
         hidden = any(search.compiled.hidden(q, answers) for q, _ in (*one, *two))
         return cls(search, (first, second), answers, assumed, hidden)
 
