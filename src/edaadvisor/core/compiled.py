@@ -234,8 +234,6 @@ class Effect(NamedTuple):
     """Answers whose value, or whether it is assumed, differs from the snapshot's."""
     changed: frozenset[str]
     """Topics whose verdict (or what it leans on) differs."""
-    touched: frozenset[str]
-    """The changed topics and those where a rule's truth, or what it leans on, may differ."""
     flips: dict[str, dict[int, Truth]]
     """Topic -> index of a rule whose truth differs -> its truth now."""
     answers: Mapping[str, Any]
@@ -584,7 +582,6 @@ class CompiledKnowledge:
         verdicts = dict(base.verdicts)
         leaning = dict(base.leaning)
         changed: set[str] = set()
-        touched: set[str] = set()
         flips: dict[str, dict[int, Truth]] = {}
         work = len(moved)
         for topic in self.order:
@@ -594,17 +591,10 @@ class CompiledKnowledge:
             rules = self.rules[topic]
             truths = list(base.truths[topic])
             for i in stale:
-                rule = rules[i]
-                now = rule.check(answers, verdicts)
+                now = rules[i].check(answers, verdicts)
                 if now is not truths[i]:
                     truths[i] = now
                     flips.setdefault(topic, {})[i] = now
-                    touched.add(topic)
-                elif now is True and any(
-                    q in assumed or q in base.assumed for q in rule.questions
-                ):
-                    # a rule that still fires may now lean on an assumption, or stop leaning
-                    touched.add(topic)
             work += len(stale) + judging_work(len(rules))
             verdict, leaned_on = self.verdict_of(
                 topic, answers, verdicts, assumed, leaning, truths
@@ -616,7 +606,6 @@ class CompiledKnowledge:
                 leaning.pop(topic, None)
             if not base.stands(topic, verdict, leaned_on):
                 changed.add(topic)
-                touched.add(topic)
                 for reader, indexes in readers.get(topic, ()):
                     if within is None or reader in within:
                         pending.setdefault(reader, set()).update(indexes)
@@ -628,7 +617,6 @@ class CompiledKnowledge:
             work,
             moved,
             frozenset(changed),
-            frozenset(touched),
             flips,
             answers,
             assumed,
